@@ -1,0 +1,3 @@
+from mailrouter.cli import main
+
+main()

@@ -1,0 +1,432 @@
+"""Settings: frozen dataclasses built from a TOML file, validated all at once.
+
+``load(path, environ)`` reads the file, checks every key against the dataclasses
+below (unknown keys, wrong types, bad values, missing secrets) and raises one
+``ConfigError`` naming every problem with its key path and line. Nothing here
+runs at import time and nothing is global: the CLI loads once and passes the
+result down, so a bad config never half-starts the daemon.
+
+Secrets never live in the file: a key ``password`` is read from ``password_env``
+(an environment variable's name) or ``password_file`` (a path).
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mailrouter.config_lines import KeyLocator
+from mailrouter.errors import ConfigError
+
+Nation = Literal["england-and-wales", "scotland", "northern-ireland"]
+Cadence = Literal["fortnightly", "monthly"]
+
+
+class Secret:
+    """A value that must never be printed or logged."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralSettings:
+    council_name: str = "Example Borough Council"
+    timezone: str = "Europe/London"
+    # Which UK bank-holiday calendar defines a working day.
+    nation: Nation = "england-and-wales"
+    data_dir: str = "var"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    # SQLite file by default; "postgresql+psycopg://user@host/db" to scale out.
+    # A relative SQLite path is taken from the working directory.
+    url: str = "sqlite:///var/mailrouter.sqlite3"
+    # Optional: the password for a PostgreSQL URL, from the environment or a file.
+    password: Secret | None = None
+    echo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RawStoreSettings:
+    kind: Literal["database", "filesystem"] = "database"
+    path: str = "var/raw"
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str = ""
+    password: Secret | None = None
+    timeout_seconds: float = 30.0
+    from_address: str = "managed-contact@council.example"
+
+
+@dataclass(frozen=True, slots=True)
+class MailboxSettings:
+    name: str
+    username: str
+    password: Secret
+    kind: Literal["imap", "ews", "graph"] = "imap"
+    host: str = "127.0.0.1"
+    port: int = 993
+    security: Literal["none", "starttls", "tls"] = "tls"
+    folders: tuple[str, ...] = ("INBOX",)
+    managed_folder: str = "Managed contact"
+    # The service this mailbox belongs to, for scatter-gun metrics and reports.
+    service: str = ""
+    # A person's own mailbox (for distinct-staff counts) rather than a shared one.
+    personal: bool = False
+    idle: bool = True
+    poll_seconds: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SpocSettings:
+    id: str
+    name: str
+    email: str
+    deputy: str = ""
+    absent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSettings:
+    ig_address: str = "information.governance@council.example"
+    service_alert_addresses: tuple[str, ...] = ()
+    # Senior staff addresses: mail insisting on them counts towards a flag.
+    senior_staff: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LimitSettings:
+    max_message_bytes: int = 25 * 1024 * 1024
+    max_mime_depth: int = 20
+    max_parts: int = 500
+    parse_timeout_seconds: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySettings:
+    monitoring_months: int = 6
+    review_interval_months: int = 3
+    max_review_interval_months: int = 6
+    dormant_retention_months: int = 24
+    fold_subaddress: bool = True
+    spoc_unread_alert_hours: int = 48
+    default_cadence: Cadence = "fortnightly"
+    mailbox_alert_after_minutes: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdSettings:
+    messages_per_day: int = 10
+    messages_per_week: int = 25
+    messages_per_month: int = 60
+    distinct_staff_per_week: int = 8
+    senior_share: float = 0.5
+    near_duplicate_similarity: float = 0.85
+    anomaly_quantile: float = 0.999
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    time: str = "08:00"
+    working_days_only: bool = True
+    # Characters of a diverted message shown in a digest; 0 shows none.
+    excerpt_chars: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8025
+    secret_key: Secret | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingSettings:
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["json", "text"] = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    general: GeneralSettings = field(default_factory=GeneralSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    raw_store: RawStoreSettings = field(default_factory=RawStoreSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    mailboxes: tuple[MailboxSettings, ...] = ()
+    spocs: tuple[SpocSettings, ...] = ()
+    contacts: ContactSettings = field(default_factory=ContactSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    # The working directory at load time; relative data paths resolve against it.
+    base_dir: str = "."
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.general.timezone)
+
+    def resolve_path(self, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else Path(self.base_dir) / path
+
+    def database_url(self) -> str:
+        """The URL with a relative SQLite path made absolute against the config's folder."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.resolve_path(url[len(prefix) :]))
+        return url
+
+
+T = TypeVar("T")
+
+
+def load(path: str | Path, environ: Mapping[str, str]) -> Settings:
+    """Read and validate ``path``; raise ``ConfigError`` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read the file: {exc.strerror}"]) from exc
+    return loads(text, environ, base_dir=path.parent.resolve(), filename=str(path))
+
+
+def loads(
+    text: str, environ: Mapping[str, str], *, base_dir: Path = Path(), filename: str = "<config>"
+) -> Settings:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{filename}: not valid TOML: {exc}"]) from exc
+    builder = _Builder(environ, KeyLocator(text), filename, base_dir)
+    # Data paths are relative to the working directory (systemd's WorkingDirectory);
+    # secret files are relative to the config file, where an operator keeps them.
+    data = {**data, "base_dir": str(Path.cwd())}
+    settings = builder.build(Settings, data, ())
+    builder.errors.extend(_cross_checks(settings, builder))
+    if builder.errors:
+        raise ConfigError(builder.errors)
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def default_settings(base_dir: Path) -> Settings:
+    """Embedded defaults: SQLite under ``base_dir``, no mailboxes."""
+    return Settings(base_dir=str(base_dir))
+
+
+class _Builder:
+    def __init__(
+        self, environ: Mapping[str, str], locator: KeyLocator, filename: str, base_dir: Path
+    ) -> None:
+        self.environ = environ
+        self.locator = locator
+        self.filename = filename
+        self.base_dir = base_dir
+        self.errors: list[str] = []
+
+    def problem(self, path: tuple[str | int, ...], message: str) -> None:
+        dotted = _dotted(path)
+        line = self.locator.line_of(path)
+        where = f"{self.filename}:{line}" if line else self.filename
+        self.errors.append(f"{where}: {dotted}: {message}")
+
+    def build(self, cls: type[Any], data: object, path: tuple[str | int, ...]) -> Any:
+        if not isinstance(data, dict):
+            self.problem(path, f"expected a table, got {_kind(data)}")
+            return None
+        hints = typing.get_type_hints(cls)
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key in data:
+            base = key.removesuffix("_env").removesuffix("_file")
+            if key in known or (base != key and base in known and _is_secret(hints[base])):
+                continue
+            self.problem((*path, key), f"unknown key (known keys: {', '.join(sorted(known))})")
+        for f in fields(cls):
+            hint = hints[f.name]
+            if _is_secret(hint):
+                secret = self.secret(data, path, f.name, required=f.default is MISSING)
+                if secret is not None:
+                    kwargs[f.name] = secret
+                continue
+            if f.name not in data:
+                if f.default is MISSING and f.default_factory is MISSING:
+                    self.problem((*path, f.name), "required key is missing")
+                continue
+            value = self.convert(hint, data[f.name], (*path, f.name))
+            if value is not None:
+                kwargs[f.name] = value
+        try:
+            return cls(**kwargs)
+        except TypeError:
+            return None  # A required key is missing; already reported.
+
+    def convert(self, hint: Any, value: object, path: tuple[str | int, ...]) -> Any:
+        origin = typing.get_origin(hint)
+        if is_dataclass(hint):
+            return self.build(typing.cast(type[Any], hint), value, path)
+        if origin is tuple:
+            if not isinstance(value, list):
+                self.problem(path, f"expected a list, got {_kind(value)}")
+                return None
+            item = typing.get_args(hint)[0]
+            items = [self.convert(item, v, (*path, i)) for i, v in enumerate(value)]
+            return None if any(v is None for v in items) else tuple(items)
+        if origin is Literal:
+            choices = typing.get_args(hint)
+            if value not in choices:
+                self.problem(path, f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
+                return None
+            return value
+        if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if hint in (str, int, bool) and type(value) is hint:
+            return value
+        self.problem(path, f"expected {_type_name(hint)}, got {_kind(value)} {value!r}")
+        return None
+
+    def secret(
+        self, data: dict[str, Any], path: tuple[str | int, ...], name: str, *, required: bool
+    ) -> Secret | None:
+        if name in data:
+            self.problem(
+                (*path, name),
+                f"secrets are not allowed in the file: use {name}_env or {name}_file",
+            )
+            return None
+        env_name, file_name = data.get(f"{name}_env"), data.get(f"{name}_file")
+        if env_name is not None:
+            if not isinstance(env_name, str):
+                self.problem((*path, f"{name}_env"), "expected the name of an environment variable")
+            elif env_name not in self.environ:
+                self.problem(
+                    (*path, f"{name}_env"), f"environment variable {env_name} is not set"
+                )
+            else:
+                return Secret(self.environ[env_name])
+            return None
+        if file_name is not None:
+            if not isinstance(file_name, str):
+                self.problem((*path, f"{name}_file"), "expected a file path")
+                return None
+            secret_path = Path(file_name)
+            if not secret_path.is_absolute():
+                secret_path = self.base_dir / secret_path
+            try:
+                return Secret(secret_path.read_text(encoding="utf-8").rstrip("\r\n"))
+            except OSError as exc:
+                self.problem((*path, f"{name}_file"), f"cannot read {file_name}: {exc.strerror}")
+                return None
+        if required:
+            self.problem((*path, name), f"required secret: set {name}_env or {name}_file")
+        return None
+
+
+def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
+    """Checks that span keys; each names the key it is about."""
+    if settings is None:
+        return []
+    found: list[str] = []
+
+    def add(path: tuple[str | int, ...], message: str) -> None:
+        before = len(builder.errors)
+        builder.problem(path, message)
+        found.append(builder.errors.pop(before))
+
+    try:
+        ZoneInfo(settings.general.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        add(("general", "timezone"), f"unknown time zone {settings.general.timezone!r}")
+    if not settings.database.url.startswith(("sqlite://", "postgresql")):
+        add(("database", "url"), "only sqlite:// and postgresql URLs are supported")
+    try:
+        time.fromisoformat(settings.digest.time)
+    except ValueError:
+        add(("digest", "time"), f"expected HH:MM, got {settings.digest.time!r}")
+    seen: set[str] = set()
+    for i, mailbox in enumerate(settings.mailboxes):
+        if mailbox.name in seen:
+            add(("mailboxes", i, "name"), f"duplicate mailbox name {mailbox.name!r}")
+        seen.add(mailbox.name)
+        if not 0 < mailbox.port < 65536:
+            add(("mailboxes", i, "port"), f"port out of range: {mailbox.port}")
+    spoc_ids = {s.id for s in settings.spocs}
+    for i, spoc in enumerate(settings.spocs):
+        if spoc.deputy and spoc.deputy not in spoc_ids:
+            add(("spocs", i, "deputy"), f"no SPOC with id {spoc.deputy!r}")
+        if "@" not in spoc.email:
+            add(("spocs", i, "email"), f"not an e-mail address: {spoc.email!r}")
+    policy = settings.policy
+    if policy.review_interval_months > policy.max_review_interval_months:
+        add(("policy", "review_interval_months"), "cannot exceed max_review_interval_months")
+    if policy.max_review_interval_months > 6:
+        add(("policy", "max_review_interval_months"), "the policy requires a review within 6 months")
+    for key in ("max_message_bytes", "max_mime_depth", "max_parts"):
+        if getattr(settings.limits, key) <= 0:
+            add(("limits", key), "must be positive")
+    return found
+
+
+def _is_secret(hint: Any) -> bool:
+    return hint is Secret or (
+        isinstance(hint, types.UnionType) and Secret in typing.get_args(hint)
+    )
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+def _kind(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _type_name(hint: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        hint, str(hint)
+    )

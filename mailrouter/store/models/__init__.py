@@ -1,0 +1,9 @@
+"""Every table, imported here so that ``Base.metadata`` knows them all.
+
+One module per area; Alembic migrations under ``store/migrations`` create them.
+"""
+
+from mailrouter.store.models.base import Base
+from mailrouter.store.models.outbox import OutboxRow, OutboxState
+
+__all__ = ["Base", "OutboxRow", "OutboxState"]
