@@ -4,6 +4,14 @@ One module per area; Alembic migrations under ``store/migrations`` create them.
 """
 
 from mailrouter.store.models.base import Base
+from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawMessage
 from mailrouter.store.models.outbox import OutboxRow, OutboxState
 
-__all__ = ["Base", "OutboxRow", "OutboxState"]
+__all__ = [
+    "Base",
+    "MessageAddress",
+    "MessageRecord",
+    "OutboxRow",
+    "OutboxState",
+    "RawMessage",
+]

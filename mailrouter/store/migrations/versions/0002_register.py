@@ -1,0 +1,21 @@
+"""register: customers, cases, measures, approvals, reviews, audit (placeholder until filled)
+
+Revision ID: 0002_register
+Revises: 0001
+Create Date: 2026-11-29
+"""
+
+from __future__ import annotations
+
+revision = "0002_register"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,74 @@
+"""Stored mail: raw bytes once by hash, a parsed record per (source, key), and its addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mailrouter.store.models.base import Base, utcnow
+
+
+class RawMessage(Base):
+    """The bytes as received, stored once whatever mailboxes they arrived in."""
+
+    __tablename__ = "raw_messages"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    # Null when the raw store is the filesystem (the file is named by the hash).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageRecord(Base):
+    """One message as seen in one source (mailbox folder)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    # Stable within the source: "{uidvalidity}:{uid}" for IMAP, an ItemId for Exchange.
+    source_key: Mapped[str] = mapped_column(String(400))
+    raw_sha256: Mapped[str] = mapped_column(ForeignKey("raw_messages.sha256"))
+    message_id: Mapped[str | None] = mapped_column(String(998), default=None)
+    sender: Mapped[str | None] = mapped_column(String(320), default=None)
+    sender_name: Mapped[str | None] = mapped_column(String(500), default=None)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    date_header: Mapped[datetime | None] = mapped_column(default=None)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    in_reply_to: Mapped[str | None] = mapped_column(Text, default=None)
+    references: Mapped[str | None] = mapped_column(Text, default=None)
+    authentication_results: Mapped[str | None] = mapped_column(Text, default=None)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    attachments: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    # "parsed" or "quarantined"; a quarantined row keeps its reason and can be retried.
+    status: Mapped[str] = mapped_column(String(20), default="parsed")
+    quarantine_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("source", "source_key", name="uq_messages_source_key"),
+        Index("ix_messages_source_raw", "source", "raw_sha256"),
+        Index("ix_messages_sender", "sender"),
+        Index("ix_messages_message_id", "message_id"),
+    )
+
+
+class MessageAddress(Base):
+    """Every address on a message, normalised, so "who wrote to whom" is one indexed join."""
+
+    __tablename__ = "message_addresses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    # "from", "to", "cc", "bcc", "reply-to" or "envelope-to".
+    role: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str | None] = mapped_column(String(500), default=None)
+
+    __table_args__ = (
+        Index("ix_message_addresses_address", "address", "role"),
+        Index("ix_message_addresses_message", "message_pk"),
+    )
