@@ -15,7 +15,7 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import time
 from pathlib import Path
@@ -296,7 +296,9 @@ class _Builder:
         except TypeError:
             return None  # A required key is missing; already reported.
 
-    def convert(self, hint: Any, value: object, path: tuple[str | int, ...]) -> Any:
+    def convert(  # noqa: PLR0911 - one return per kind of TOML value reads clearest
+        self, hint: Any, value: object, path: tuple[str | int, ...]
+    ) -> Any:
         origin = typing.get_origin(hint)
         if is_dataclass(hint):
             return self.build(typing.cast(type[Any], hint), value, path)
@@ -320,7 +322,7 @@ class _Builder:
         self.problem(path, f"expected {_type_name(hint)}, got {_kind(value)} {value!r}")
         return None
 
-    def secret(
+    def secret(  # noqa: PLR0911 - env, file or missing, each with its own error
         self, data: dict[str, Any], path: tuple[str | int, ...], name: str, *, required: bool
     ) -> Secret | None:
         if name in data:
@@ -334,9 +336,7 @@ class _Builder:
             if not isinstance(env_name, str):
                 self.problem((*path, f"{name}_env"), "expected the name of an environment variable")
             elif env_name not in self.environ:
-                self.problem(
-                    (*path, f"{name}_env"), f"environment variable {env_name} is not set"
-                )
+                self.problem((*path, f"{name}_env"), f"environment variable {env_name} is not set")
             else:
                 return Secret(self.environ[env_name])
             return None
@@ -368,6 +368,16 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
         builder.problem(path, message)
         found.append(builder.errors.pop(before))
 
+    _check_general(settings, add)
+    _check_mailboxes_and_spocs(settings, add)
+    _check_policy_and_limits(settings, add)
+    return found
+
+
+Problem = Callable[[tuple[str | int, ...], str], None]
+
+
+def _check_general(settings: Settings, add: Problem) -> None:
     try:
         ZoneInfo(settings.general.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -378,6 +388,9 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
         time.fromisoformat(settings.digest.time)
     except ValueError:
         add(("digest", "time"), f"expected HH:MM, got {settings.digest.time!r}")
+
+
+def _check_mailboxes_and_spocs(settings: Settings, add: Problem) -> None:
     seen: set[str] = set()
     for i, mailbox in enumerate(settings.mailboxes):
         if mailbox.name in seen:
@@ -391,21 +404,23 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
             add(("spocs", i, "deputy"), f"no SPOC with id {spoc.deputy!r}")
         if "@" not in spoc.email:
             add(("spocs", i, "email"), f"not an e-mail address: {spoc.email!r}")
+
+
+def _check_policy_and_limits(settings: Settings, add: Problem) -> None:
     policy = settings.policy
     if policy.review_interval_months > policy.max_review_interval_months:
         add(("policy", "review_interval_months"), "cannot exceed max_review_interval_months")
     if policy.max_review_interval_months > 6:
-        add(("policy", "max_review_interval_months"), "the policy requires a review within 6 months")
+        add(
+            ("policy", "max_review_interval_months"), "the policy requires a review within 6 months"
+        )
     for key in ("max_message_bytes", "max_mime_depth", "max_parts"):
         if getattr(settings.limits, key) <= 0:
             add(("limits", key), "must be positive")
-    return found
 
 
 def _is_secret(hint: Any) -> bool:
-    return hint is Secret or (
-        isinstance(hint, types.UnionType) and Secret in typing.get_args(hint)
-    )
+    return hint is Secret or (isinstance(hint, types.UnionType) and Secret in typing.get_args(hint))
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:

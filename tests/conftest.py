@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     try:
-        server = Dovecot(users={}).start()
+        server = Dovecot().start()
     except ServerUnavailable as exc:
         _unavailable(str(exc))
     yield server
@@ -63,9 +63,8 @@ class ImapAccount:
 @pytest.fixture
 def imap_account(dovecot: Dovecot) -> ImapAccount:
     """A fresh, empty mailbox user on the shared Dovecot."""
-    user = f"user{next(_counter)}-{os.getpid()}"
-    dovecot.add_user(user, "secret")
-    return ImapAccount("127.0.0.1", dovecot.port, user, "secret", dovecot)
+    user, password = dovecot.account(f"user{next(_counter)}-{os.getpid()}")
+    return ImapAccount("127.0.0.1", dovecot.port, user, password, dovecot)
 
 
 @pytest.fixture(scope="session")

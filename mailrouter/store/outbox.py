@@ -52,13 +52,10 @@ def enqueue(
         "created_at": now,
     }
     table = OutboxRow.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        pg_stmt = postgresql.insert(table).values(values).on_conflict_do_nothing()
-        result = session.execute(pg_stmt)
-    else:
-        lite_stmt = sqlite.insert(table).values(values).on_conflict_do_nothing()
-        result = session.execute(lite_stmt)
-    return bool(getattr(result, "rowcount", 0))
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # RETURNING tells us reliably whether the row was new; rowcount is -1 on some drivers.
+    stmt = dialect.insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    return session.execute(stmt).first() is not None
 
 
 def claim(
@@ -119,8 +116,8 @@ def complete(session: Session, row_id: int, *, worker: str, now: datetime) -> bo
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     """Exponential backoff with full jitter, capped: spreads retries after an outage."""
     ceiling = min(MAX_BACKOFF, BASE_BACKOFF * (2 ** max(0, attempts - 1)))
-    fraction = (rng or random.Random()).uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
-    return ceiling * fraction
+    fraction: float = (rng or random.Random()).uniform(0.5, 1.0)  # noqa: S311 - jitter only
+    return timedelta(seconds=ceiling.total_seconds() * fraction)
 
 
 def retry(
@@ -128,7 +125,9 @@ def retry(
 ) -> OutboxState:
     """After a transient failure: back off, or park once attempts run out."""
     if row.attempts >= MAX_ATTEMPTS:
-        park(session, row.id, worker=worker, error=f"gave up after {row.attempts} attempts: {error}")
+        park(
+            session, row.id, worker=worker, error=f"gave up after {row.attempts} attempts: {error}"
+        )
         return OutboxState.parked
     session.execute(
         update(OutboxRow)

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -65,15 +65,17 @@ def _chown_tree(path: Path, account: pwd.struct_passwd) -> None:
     if os.geteuid() != 0:
         return
     for root, dirs, files in os.walk(path):
-        for name in (root, *(Path(root) / d for d in dirs), *(Path(root) / f for f in files)):
-            os.chown(name, account.pw_uid, account.pw_gid)
+        for name in (root, *dirs, *files):
+            os.chown(Path(root) / name, account.pw_uid, account.pw_gid)
 
 
 @dataclass
 class Dovecot:
-    """A Dovecot IMAP server with password users, from a temp folder."""
+    """A Dovecot IMAP server from a temp folder; every user shares one password."""
 
-    users: dict[str, str] = field(default_factory=lambda: {"staff": "secret"})
+    # Every user name logs in with this password (a static passdb), so tests can
+    # make as many mailboxes as they like without waiting for a users file reload.
+    password: str = "secret"  # noqa: S105 - a throwaway local test server
     mail_format: str = "maildir"
     port: int = 0
     root: Path | None = None
@@ -91,7 +93,7 @@ class Dovecot:
         return found
 
     def start(self) -> Dovecot:
-        binary = self.binary()
+        self.binary()
         account = _account(("mail", "dovecot"))
         # Unix socket paths must stay under 108 bytes: keep the folder short.
         self.root = Path(tempfile.mkdtemp(prefix="mrdc", dir="/tmp"))
@@ -99,23 +101,25 @@ class Dovecot:
         self.port = self.port or free_port()
         for sub in ("run", "state", "mail"):
             (self.root / sub).mkdir()
-        self.write_users()
         (self.root / "dovecot.conf").write_text(self._config(account))
         _chown_tree(self.root / "mail", account)
-        subprocess.run([binary, "-c", str(self.root / "dovecot.conf")], check=True)
-        wait_for_port(self.port)
-        self._pid = int((self.root / "run" / "master.pid").read_text().strip())
+        self._launch()
         return self
 
-    def write_users(self) -> None:
+    def _launch(self) -> None:
         assert self.root is not None
-        lines = [f"{user}:{{PLAIN}}{password}::::::" for user, password in self.users.items()]
-        (self.root / "users").write_text("\n".join(lines) + "\n")
+        subprocess.run([self.binary(), "-c", str(self.root / "dovecot.conf")], check=True)
+        wait_for_port(self.port)
+        pid_file = self.root / "run" / "master.pid"
+        deadline = time.monotonic() + 10
+        # The master writes its pid file a moment after it starts listening.
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self._pid = int(pid_file.read_text().strip())
 
-    def add_user(self, user: str, password: str) -> None:
-        """Users are read per login, so a running server sees a new one at once."""
-        self.users[user] = password
-        self.write_users()
+    def account(self, user: str) -> tuple[str, str]:
+        """(user, password) for a mailbox; any user name logs in, its folder made on first use."""
+        return user, self.password
 
     def _config(self, account: pwd.struct_passwd) -> str:
         assert self.root is not None
@@ -142,8 +146,8 @@ mail_fsync = never
 mail_max_userip_connections = 500
 imap_idle_notify_interval = 2 mins
 passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {self.root}/users
+  driver = static
+  args = password={self.password}
 }}
 userdb {{
   driver = static
@@ -179,9 +183,7 @@ service anvil {{
         """Stop and start on the same port and mail folder (to test reconnects)."""
         assert self.root is not None
         self.stop()
-        subprocess.run([self.binary(), "-c", str(self.root / "dovecot.conf")], check=True)
-        wait_for_port(self.port)
-        self._pid = int((self.root / "run" / "master.pid").read_text().strip())
+        self._launch()
 
     def cleanup(self) -> None:
         self.stop()
@@ -251,16 +253,31 @@ class PostgresCluster:
         self.port = self.port or free_port()
         data = self.root / "data"
         self._run(
-            str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", self.superuser,
-            "--no-sync", "-E", "UTF8",
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            self.superuser,
+            "--no-sync",
+            "-E",
+            "UTF8",
         )
         options = (
             f"-c listen_addresses={LOOPBACK} -p {self.port} -k {self.root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         self._run(
-            str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-            str(self.root / "postgres.log"), "-w", "start",
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "postgres.log"),
+            "-w",
+            "start",
         )
         return self
 
@@ -281,8 +298,13 @@ class PostgresCluster:
             return
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             self._run(
-                str(self.bin_dir() / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
-                "-w", "stop",
+                str(self.bin_dir() / "pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
             )
 
     def cleanup(self) -> None:
@@ -315,7 +337,7 @@ class _CaptureHandler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.sink.reject_with:
             return self.sink.reject_with
         received = Received(
