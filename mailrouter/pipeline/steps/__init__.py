@@ -1,0 +1,1 @@
+"""One decision step per module: ``NAME`` and ``check(msg, ctx) -> tuple[Hit, ...]``."""
