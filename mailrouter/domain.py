@@ -43,6 +43,9 @@ class RoutedMessage:
     key: str  # f"{source}:{source_key}", unique
     pk: int
     source: str
+    mailbox: str  # the configured mailbox's name
+    folder: str
+    source_key: str  # "{uidvalidity}:{uid}" for IMAP
     sender: str | None  # normalised
     sender_name: str
     recipients: tuple[str, ...]  # normalised To/Cc/envelope recipients
@@ -103,6 +106,23 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class MoveToFolder:
+    """Move the original out of the staff folder, checking first so a repeat is harmless."""
+
+    message_key: str
+    message_pk: int
+    mailbox: str
+    folder: str
+    source_key: str
+    message_id: str | None
+    target: str
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"move:{self.message_key}"
+
+
+@dataclass(frozen=True, slots=True)
 class ForwardToOfficer:
     """Send the SPOC a cover note with the original attached unaltered."""
 
@@ -114,24 +134,13 @@ class ForwardToOfficer:
     reasons: tuple[str, ...]
     authenticated: bool
     copy_only: bool = False  # a carve-out: the original stays with the service
-    # Run once the forward has succeeded (the move must never precede it).
-    then_move_to: str | None = None
+    # Enqueued only once the forward has succeeded: the original never leaves the
+    # staff inbox before the SPOC has it.
+    then: MoveToFolder | None = None
 
     @property
     def idempotency_key(self) -> str:
         return f"forward:{self.message_key}:{self.case_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class MoveToFolder:
-    message_key: str
-    message_pk: int
-    source: str
-    folder: str
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"move:{self.message_key}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from mailrouter.domain import (
     DecisionContext,
     ForwardToOfficer,
     Hit,
+    MoveToFolder,
     RaiseAlert,
     RecordContact,
     RoutedMessage,
@@ -57,7 +58,17 @@ def _forward(
         reasons=reasons,
         authenticated=authentication.authenticated(msg.authentication_results) is not False,
         copy_only=copy_only,
-        then_move_to=None if copy_only else ctx.managed_folder,
+        then=None
+        if copy_only
+        else MoveToFolder(
+            message_key=msg.key,
+            message_pk=msg.pk,
+            mailbox=msg.mailbox,
+            folder=msg.folder,
+            source_key=msg.source_key,
+            message_id=msg.message_id,
+            target=ctx.managed_folder,
+        ),
     )
     kind = "copied" if copy_only else "diverted"
     return [forward, RecordContact(msg.pk, match.case_id, kind)]
