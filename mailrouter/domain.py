@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 
 class Verdict(enum.StrEnum):
-    """What happens to the original, in priority order (highest first)."""
+    """What happens to the original."""
 
     # Stage 2: the SPOC gets it and the original leaves the staff inbox.
     divert = "divert"
@@ -25,7 +25,9 @@ class Verdict(enum.StrEnum):
     none = "none"
 
 
-VERDICT_PRIORITY = (Verdict.divert, Verdict.deliver_and_copy, Verdict.record, Verdict.none)
+# Highest first. A carve-out outranks a diversion: a payment, repair or safeguarding
+# report must reach the service, so it stays in the inbox and the SPOC gets a copy.
+VERDICT_PRIORITY = (Verdict.deliver_and_copy, Verdict.divert, Verdict.record, Verdict.none)
 
 
 class CaseStatus(enum.StrEnum):
