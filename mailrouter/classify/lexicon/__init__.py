@@ -1,0 +1,1 @@
+"""Phrase tables for the rule detectors, one module per family of labels."""

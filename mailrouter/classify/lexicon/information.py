@@ -1,0 +1,152 @@
+"""Cues for requests for information: FOI (and FOISA) and EIR.
+
+Requests need not name the Act, so they are recognised by what they ask for:
+recorded information about the council's activity (figures, spend, contracts,
+reports, correspondence). A request about the writer's own records is subject
+access (see ``personal_data``), and booking or paying for a service is routine.
+Weights: 0.9+ decides alone; 0.5-0.8 is a likely request; below 0.5 needs company.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailrouter.classify.cues import Cue, cue
+
+_GAP = r"[^.?!\n]{0,80}?"
+
+_ABOUT_THE_SENDER = re.compile(
+    r"\b(?:about|on|of|relating\s+to|regarding|concerning|held\s+on)\s+"
+    r"(?:me|myself|my\s+(?:family|son|daughter|child|children|husband|wife|partner))\b"
+    r"|\bpersonal\s+(?:data|information)\b"
+    r"|\bmy\s+(?:[\w-]+\s+){0,3}?(?:data|information|records?|file|details|notes|account|bill"
+    r"|tenancy|agreement|claim|case|rent|benefit|application|property|home|house|flat|bins?"
+    r"|payments?|appointment|booking|permit|licence|repairs?|assessment|statement|letter)\b"
+    r"|\b(?:costs?|prices?|charges?|fees?)\s+(?:of|for|to)\s+(?:hire|hiring|book|booking|join"
+    r"|joining|apply|applying|rent|renting|use|using)\b|\bhow\s+much\s+(?:does|will|would|is)"
+    r"\s+it\s+cost\b|\b(?:signed|lease|invoice|receipt|form)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_sender(sentence: str) -> bool:
+    """The sentence asks about the writer's own records: subject access or routine, not FOI."""
+    return bool(_ABOUT_THE_SENDER.search(sentence))
+
+
+_REQUEST = (
+    r"\b(?:(?:please|kindly)(?:\s+(?:could|can|would)\s+you)?|(?:could|can|would|will)\s+you"
+    r"(?:\s+please)?|I\s+would\s+be\s+grateful\s+if\s+you\s+could|I(?:\s+would|'d)\s+"
+    r"(?:like|be\s+grateful\s+for)|I\s+(?:want|wish|need)|I(?:\s+am|'m)\s+(?:requesting|"
+    r"writing\s+to\s+request|asking\s+for|seeking|after|looking\s+for)|I\s+request|I\s+ask"
+    r"\s+for|(?:can|could|may)\s+I\s+(?:please\s+)?(?:see|have|get|obtain|access|view|request)"
+    r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|do\s+you\s+(?:hold|have|keep|retain|record"
+    r"|collect|publish))\b"
+)
+_RECORDED_INFORMATION = (
+    r"\b(?:(?:the\s+)?numbers?\s+of|how\s+(?:many|much)|figures|statistics|stats|data|details"
+    r"|breakdown|a\s+list|lists?\s+of|totals?|cop(?:y|ies)|records|(?:the|a|any|all)\s+record"
+    r"|minutes|(?:the|a|any|all|this|that|these|those)\s+(?:[\w-]+\s+){0,3}?reports?"
+    r"|reports?\s+(?:on|into|about|of)|polic(?:y|ies)|contracts?|amounts?|costs?|spend(?:ing)?"
+    r"|expenditure|income|revenue|salar(?:y|ies)|remuneration|registers?|correspondence"
+    r"|communications|documents?|information|results|surveys?|assessments?|readings"
+    r"|measurements|percentage|budgets?|grants?|payments|invoices|agendas?|audits?"
+    r"|expense\s+claims|expenses|quantit(?:y|ies)|names?\s+of|objections|representations"
+    r"|submissions|responses|emails\s+between|whatever\s+you\s+have|everything\s+you\s+have"
+    r"|(?:which|what)\s+\w+\s+(?:is|are|was|were))\b"
+)
+_DOCUMENT = (
+    r"(?:registers?|surveys?|reports?|minutes|records|data|figures|statistics|contracts?"
+    r"|polic(?:y|ies)|assessments?|audits?|plans?|strateg(?:y|ies)|stud(?:y|ies)|reviews?"
+    r"|correspondence|documents?|results|counts|measurements|readings|monitoring|spreadsheets?"
+    r"|breakdowns?|lists?|evidence|business\s+case|consultation\s+responses)"
+)
+_FETCH = (
+    r"(?:send|e-?mail|share|forward|post|publish|release|provide|supply|disclose)\s+(?:it|them"
+    r"|this|that|these|those|me|us|a\s+copy|copies)"
+)
+FOI_CUES: tuple[Cue, ...] = (
+    cue("foi-act", r"\bfreedom\s+of\s+information\b", 0.95),
+    cue("foi-abbreviation", r"(?<![\w.])F\.?O\.?I\.?(?:S\.?A\.?|A\.?)?(?!\w)", 0.9),
+    cue(
+        "information-request",
+        r"\b(?:information|data)\s+request\b|\brequest(?:ing)?\s+(?:for|of)\s+(?:the\s+following\s+)?"
+        r"information\b|\bthe\s+following\s+information\b",
+        0.8,
+        about_the_sender,
+    ),
+    cue(
+        "asks-for-recorded-information",
+        _REQUEST + _GAP + _RECORDED_INFORMATION,
+        0.7,
+        about_the_sender,
+    ),
+    cue(
+        "wants-to-know",
+        r"\bI(?:\s+would|'d)\s+like\s+to\s+(?:know|find\s+out|see|obtain|receive|request)\b",
+        0.6,
+        about_the_sender,
+    ),
+    cue(
+        "asks-for-statistics",
+        r"\bwhat\s+(?:percentage|proportion|number|amount|total|was\s+the\s+total)\b"
+        r"|\bhow\s+many\b(?![^.?!\n]{0,40}\b(?:do|must|should|have|will)\s+I\b)"
+        r"|\bhow\s+much\b(?=[^.?!\n]{0,60}\b(?:did|has|have|had|was|were|spent|spends?|paid|earn"
+        r"|earned|received?|income|budget)\b)",
+        0.55,
+        about_the_sender,
+    ),
+    cue(
+        "asks-about-council-activity",
+        r"\bwhat\s+(?:is|was|were|are)\s+the\s+(?:\w+\s+)?(?:cost|costs|total|number|amount"
+        r"|figure|budget|spend|value|salary|income|findings|outcome|results|conclusions)\b|\bis\s+it\s+true\s+(?:that\s+)?the\s+"
+        r"council\b|\bwhat\s+(?:\w+\s+){0,4}?(?:do|does)\s+(?:you|the\s+council)\s+(?:have"
+        r"|hold|keep|record|collect)\b",
+        0.6,
+        about_the_sender,
+    ),
+    cue(
+        "asks-for-council-documents",
+        r"\b" + _DOCUMENT + r"\b" + _GAP + r"\b" + _FETCH + r"\b|\b(?:where|how)\s+(?:can|do|could)"
+        r"\s+I\s+(?:find|get|see|obtain|access|view)\b" + _GAP + r"\b" + _DOCUMENT + r"\b"
+        r"|\bI(?:'m|\s+am)\s+interested\s+in\b" + _GAP + r"\b" + _DOCUMENT + r"\b"
+        r"|\b(?:has|have|did|does|do)\s+(?:the\s+council|you)\s+(?:ever\s+)?(?:carried\s+out"
+        r"|commissioned|conducted|done|held|paid|spent|received|issued|made|kept|undertaken"
+        r"|recorded|published)\b" + _GAP + r"\b" + _DOCUMENT + r"\b",
+        0.6,
+        about_the_sender,
+    ),
+    cue("internal-review", r"\binternal\s+review\b", 0.7),
+    cue("statutory-time-limit", r"\b20\s+working\s+days\b", 0.6),
+    cue(
+        "reporting-period",
+        r"\b(?:in|for|during|since|over)\s+(?:each\s+of\s+)?(?:the\s+)?(?:last|past|previous)\s+"
+        r"(?:\w+\s+)?(?:years?|financial\s+years?|months?|quarters?)\b|\beach\s+(?:year|month)\b"
+        r"|\b(?:19|20)\d\d\s*[/-]\s*\d\d(?:\d\d)?\b|\bbroken\s+down\s+by\b|\bbreakdown\b",
+        0.35,
+    ),
+)
+
+EIR_CUES: tuple[Cue, ...] = (
+    cue(
+        "eir-regulations",
+        r"\benvironmental\s+information\b|(?<![\w.])E\.?I\.?R\.?s?(?!\w)",
+        0.95,
+    ),
+)
+
+# Subjects that make a request for information an EIR request (reg. 2(1)):
+# the state of the environment, emissions, land use and the measures affecting them.
+ENVIRONMENT_TOPICS = cue(
+    "environmental-topic",
+    r"\b(?:environment(?:al)?|ecolog\w*|biodiversity|bats?|wildlife|habitats?|trees?"
+    r"|hedgerows?|flood\w*|drainage|sewage|sewer\w*|rivers?|water\s+quality|contaminat\w*"
+    r"|pollution|pollutants?|air\s+quality|emissions?|carbon|nitrogen\s+dioxide|NO2"
+    r"|particulates?|planning\s+applications?|developments?|pesticides?|herbicides?"
+    r"|glyphosate|weed\s*killers?|waste|recycl\w*|landfill|fly-?tipping|litter\w*|energy"
+    r"|climate|noise|odou?rs?|radiation|asbestos|green\s+belt|land\s+at|former\s+\w+works"
+    r"|knotweed|invasive|weeds?|wind\s*farms?|turbines?|solar|renewables?|electric\s+vehicles?"
+    r"|EV|charging\s+points?|planning|fracking|quarry|mining|soil|grass\s+verges?|traffic"
+    r"|speed\s+surveys?|beach|bathing|coast\w*|parks\s+and\s+open\s+spaces|green\s+spaces?)\b",
+    0.5,
+)

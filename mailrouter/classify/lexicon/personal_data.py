@@ -1,0 +1,103 @@
+"""Cues for subject access and the other data-protection rights (erasure,
+rectification, objection, restriction, portability)."""
+
+from __future__ import annotations
+
+import re
+
+from mailrouter.classify.cues import Cue, cue
+
+# Routine documents a service sends on request: asking for one is not subject access.
+_ROUTINE_DOCUMENT = re.compile(
+    r"\b(?:bill|tenancy\s+agreement|statement|receipt|permit|licen[cs]e|form|invoice|lease"
+    r"|booking|appointment|payslip|P60|certificate)\b",
+    re.IGNORECASE,
+)
+
+
+def routine_document(sentence: str) -> bool:
+    return bool(_ROUTINE_DOCUMENT.search(sentence))
+
+
+SAR_CUES: tuple[Cue, ...] = (
+    cue("subject-access", r"\bsubject\s+access\b|(?<![\w.])D?SARs?(?!\w)", 0.95),
+    cue("right-of-access", r"\bright\s+of\s+access\b|\barticle\s+15\b", 0.85),
+    cue(
+        "data-about-me",
+        r"\b(?:data|information|records?|notes|e-?mails?|files?|documents?|correspondence"
+        r"|recordings?|footage|everything|anything)\b[^.?!\n]{0,60}?\b(?:about|on|of|relating\s+to"
+        r"|regarding|concerning)\s+(?:me|myself|my\s+(?:family|son|daughter|child(?:ren)?))\b",
+        0.85,
+    ),
+    cue(
+        "hold-on-me",
+        r"\b(?:hold|holds|held|have|has|keep|keeps|kept|got)\s+(?:on|about)\s+me\b",
+        0.85,
+    ),
+    cue(
+        "said-about-me",
+        r"\b(?:written|writing|wrote|said|saying|says|recorded|noted|noting|know|knows|shared)\s+"
+        r"(?:\w+\s+){0,2}?about\s+me\b",
+        0.8,
+    ),
+    cue(
+        "records-of-my-contact",
+        r"\b(?:recordings?|transcripts?|copies|copy|notes|records?|logs?)\s+of\s+(?:all\s+)?"
+        r"(?:my|our)\s+(?:[\w-]+\s+)?(?:calls?|conversations?|visits?|meetings?|e-?mails?"
+        r"|correspondence|interviews?|assessments?|file|case)\b",
+        0.8,
+    ),
+    cue(
+        "my-personal-data",
+        r"\bmy\s+(?:own\s+)?(?:personal\s+(?:data|information|details)|data)\b"
+        r"|\bmy\s+(?:[\w-]+\s+){0,2}(?:file|records|case\s+notes)\b",
+        0.7,
+    ),
+    cue(
+        "erasure",
+        r"\b(?:erase|delete|remove|destroy|wipe)\b[^.?!\n]{0,40}?\b(?:personal\s+(?:data|information"
+        r"|details)|my\s+(?:data|information|details|records|name|e-?mail\s+address))\b"
+        r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b|\bmailing\s+lists?\b",
+        0.85,
+    ),
+    cue(
+        "rectification",
+        r"\b(?:rectify|rectification|correct|amend|update)\b[^.?!\n]{0,30}?\bmy\s+(?:personal\s+)?"
+        r"(?:data|record|records|details|information|file)\b",
+        0.8,
+    ),
+    cue(
+        "objection-or-restriction",
+        r"\bobject\s+to\b[^.?!\n]{0,60}?\b(?:my\s+data|processing|my\s+information|using\s+my)\b"
+        r"|\b(?:stop|restrict)\s+(?:processing|using)\s+my\b|\bdata\s+portability\b",
+        0.8,
+    ),
+    cue(
+        "records-of-my-matter",
+        r"\b(?:copies|copy\s+of|notes|records|e-?mails|correspondence|documents|files?|information"
+        r"|data|recordings?|minutes)\b[^.?!\n]{0,60}?\bmy\b",
+        0.6,
+        routine_document,
+    ),
+    cue(
+        "images-of-me",
+        r"\b(?:photos?|photographs?|images?|footage|recordings?|videos?)\s+(?:of|showing)\s+"
+        r"(?:me|my)\b|\bphotos?\s+of\s+my\b",
+        0.6,
+    ),
+    cue(
+        "inaccurate-record",
+        r"\b(?:wrong|incorrect|inaccurate|out\s+of\s+date|misspel\w*|spel(?:led|t)\s+wrong"
+        r"|mistake)\b[^.?!\n]{0,60}?\b(?:your|the|my)\s+(?:system|records?|database|file|details"
+        r"|account)\b|\b(?:on|in)\s+your\s+(?:system|records?|database)\b[^.?!\n]{0,40}?\b(?:wrong"
+        r"|incorrect|inaccurate|misspel\w*)|\b(?:name|date\s+of\s+birth|address)\s+(?:is|was)\s+"
+        r"(?:spel(?:led|t)\s+)?(?:wrong|incorrect)",
+        0.5,
+    ),
+    cue(
+        "asks-for-correction",
+        r"\b(?:correct|amend|fix|update|change)\s+(?:it|this|them|that)\b",
+        0.3,
+    ),
+    cue("data-protection-law", r"\b(?:UK\s+)?GDPR\b|\bdata\s+protection\b", 0.45),
+)

@@ -1,0 +1,93 @@
+"""Detectors for statutory requests: FOI, EIR, subject access, complaints.
+
+Pure rules over the prepared fields (see ``text.prepared_fields``). The EIR/FOI
+split follows what is asked for: a request for information about the
+environment is EIR whatever Act it cites, and is also reported as FOI when the
+writer named FOI or wrote through WhatDoTheyKnow (so both clocks are visible).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from mailrouter.classify import cues
+from mailrouter.classify.cues import CueMatch, confidence, find, hit_from
+from mailrouter.classify.labels import Hit, Label
+from mailrouter.classify.lexicon.complaints import COMPLAINT_CUES
+from mailrouter.classify.lexicon.information import EIR_CUES, ENVIRONMENT_TOPICS, FOI_CUES
+from mailrouter.classify.lexicon.personal_data import SAR_CUES
+from mailrouter.classify.text import Field, Span
+
+WHATDOTHEYKNOW = "whatdotheyknow.com"
+# Cues that name FOI outright, as opposed to merely asking for information.
+_EXPLICIT_FOI = frozenset({"foi-act", "foi-abbreviation", "whatdotheyknow-sender"})
+_WDTK_CUE = cues.cue("whatdotheyknow-sender", WHATDOTHEYKNOW, 0.95)
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv)\s*:", re.IGNORECASE)
+# How much the new text of a reply must say before its echoed subject counts.
+_REPLY_SUPPORT = 0.3
+
+
+def _without_echoed_subject(matches: list[CueMatch], fields: Mapping[Field, str]) -> list[CueMatch]:
+    """A reply's subject repeats the earlier message ("Re: your complaint"): it only
+    counts as evidence when the new text itself says something towards the label."""
+    if not _REPLY_SUBJECT.match(fields[Field.SUBJECT]):
+        return matches
+    rest = [match for match in matches if match.span.field is not Field.SUBJECT]
+    return matches if confidence(rest) >= _REPLY_SUPPORT else rest
+
+
+def _sender_domain_span(sender: str) -> Span | None:
+    """The span of a WhatDoTheyKnow domain in the sender address, if it is one."""
+    address = sender.strip().strip("<>").lower()
+    at = address.rfind("@")
+    if at == -1:
+        return None
+    domain = address[at + 1 :]
+    if domain != WHATDOTHEYKNOW and not domain.endswith("." + WHATDOTHEYKNOW):
+        return None
+    start = sender.lower().rfind(domain)
+    return Span(Field.SENDER, start, start + len(domain))
+
+
+def _foi_matches(fields: Mapping[Field, str]) -> list[CueMatch]:
+    matches = find(FOI_CUES, fields)
+    span = _sender_domain_span(fields[Field.SENDER])
+    if span is not None:
+        matches.append(CueMatch(_WDTK_CUE, span))
+    return _without_echoed_subject(matches, fields)
+
+
+def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
+    """FOI and/or EIR hits for one message."""
+    foi = _foi_matches(fields)
+    eir = _without_echoed_subject(find(EIR_CUES, fields), fields)
+    request = hit_from(Label.FOI, "foi-request", foi)
+    topics = find((ENVIRONMENT_TOPICS,), fields) if request else []
+    hits: list[Hit] = []
+    if eir or topics:
+        eir_hit = hit_from(Label.EIR, "eir-request", [*eir, *topics, *foi])
+        if eir_hit is not None:
+            hits.append(eir_hit)
+    named_foi = any(match.cue.name in _EXPLICIT_FOI for match in foi)
+    if request is not None and (named_foi or not hits):
+        hits.append(request)
+    return hits
+
+
+def detect_subject_access(fields: Mapping[Field, str]) -> Hit | None:
+    matches = _without_echoed_subject(find(SAR_CUES, fields), fields)
+    return hit_from(Label.SAR, "data-protection-request", matches)
+
+
+def detect_complaint(fields: Mapping[Field, str]) -> Hit | None:
+    matches = _without_echoed_subject(find(COMPLAINT_CUES, fields), fields)
+    return hit_from(Label.COMPLAINT, "complaint", matches)
+
+
+def detect_statutory(fields: Mapping[Field, str]) -> list[Hit]:
+    hits = detect_information_requests(fields)
+    for hit in (detect_subject_access(fields), detect_complaint(fields)):
+        if hit is not None:
+            hits.append(hit)
+    return hits
