@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import joblib
 import sklearn
 
+from mailrouter.classify.scoring import LinearScorer, linear_scorer
 from mailrouter.errors import MailrouterError
 
 SIDECAR_KEYS = (
@@ -50,16 +51,26 @@ class TextModel:
     labels: tuple[str, ...]
     pipeline: ProbabilisticClassifier
     sidecar: Mapping[str, Any]
+    scorer: LinearScorer | None = None
 
     def scores(self, text: str) -> dict[str, float]:
         """Probability of each of the model's labels for ``text``."""
         return self.scores_many([text])[0]
 
-    def scores_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        rows = self.pipeline.predict_proba(list(texts))
-        if len(self.labels) == 1:
-            # A binary classifier's columns are (negative, positive).
-            return [{self.labels[0]: float(row[1])} for row in rows]
+    def scores_many(
+        self, texts: Sequence[str], features: dict[str, Any] | None = None
+    ) -> list[dict[str, float]]:
+        """Scores for each text; ``features`` caches extracted features between models."""
+        if self.scorer is None:
+            rows = self.pipeline.predict_proba(list(texts))
+            if len(self.labels) == 1:
+                # A binary classifier's columns are (negative, positive).
+                rows = [row[1:] for row in rows]
+        else:
+            cache = {} if features is None else features
+            if self.scorer.key not in cache:
+                cache[self.scorer.key] = self.scorer.features(texts)
+            rows = self.scorer.scores(cache[self.scorer.key])
         return [dict(zip(self.labels, map(float, row), strict=True)) for row in rows]
 
 
@@ -129,4 +140,5 @@ def load_model(models_dir: Path, name: str, version: str) -> TextModel:
     pipeline = joblib.load(joblib_path)
     if not hasattr(pipeline, "predict_proba"):
         raise ModelError(f"{joblib_path.name}: not a probabilistic classifier")
-    return TextModel(name, version, tuple(sidecar["labels"]), pipeline, sidecar)
+    labels = tuple(sidecar["labels"])
+    return TextModel(name, version, labels, pipeline, sidecar, linear_scorer(pipeline))

@@ -244,3 +244,19 @@ def test_committed_models_match_the_committed_council_data(name: str) -> None:
     sidecar = json.loads(artifact_paths(MODELS_DIR, name, "1")[1].read_text())
     for path in ("tests/data/council/train.jsonl", "tests/data/council/dev.jsonl"):
         assert sidecar["training_data"][path] == sha256_file(PROJECT_ROOT / path), path
+
+
+def test_fast_scoring_matches_scikit_learn(full: Classifier) -> None:
+    texts = ["Under FOI how much did you spend?", "you lazy idiots", "I know where you live"]
+    for model in (full.council_model, full.threat_model, full.abuse_model):
+        assert model is not None and model.scorer is not None
+        fast = model.scores_many(texts)
+        slow = model.pipeline.predict_proba(texts)
+        for row_fast, row_slow in zip(fast, slow, strict=True):
+            expected = list(row_slow[1:] if len(model.labels) == 1 else row_slow)
+            assert list(row_fast.values()) == pytest.approx(expected, abs=1e-9)
+
+
+def test_batches_give_the_same_results_as_single_messages(full: Classifier) -> None:
+    messages = [msg(body) for _, body, _ in DETECTOR_CASES] + [msg(b) for b in BENIGN]
+    assert full.classify_many(messages) == [full.classify(m) for m in messages]
