@@ -8,6 +8,8 @@ For every label, in order:
    recall net; its probability at or above the label's ``council_thresholds``
    entry is a hit (``<label>-council-model``) even with no phrase matched.
    Its evidence is whatever weak cues did match, else the whole unquoted body.
+   If nothing statutory was found, the likeliest statutory label at
+   ``statutory_net`` or above is flagged too (``statutory-council-model``).
 3. Public models (threat, abuse only): trained mostly on social media, where
    "kill" is usually aimed at a person; in council mail it is usually aimed at
    weeds. So their probability counts only with at least one cue of the label
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from mailrouter.classify.cues import CueMatch, confidence, hit_from
-from mailrouter.classify.labels import Hit, Label
+from mailrouter.classify.labels import STATUTORY, Hit, Label
 from mailrouter.classify.text import Span
 
 _COUNCIL_THRESHOLDS = MappingProxyType(
@@ -47,6 +49,9 @@ class DecisionPolicy:
     council_thresholds: Mapping[Label, float] = field(default_factory=lambda: _COUNCIL_THRESHOLDS)
     public_thresholds: Mapping[Label, float] = field(default_factory=lambda: _PUBLIC_THRESHOLDS)
     public_gate: float = 0.3
+    # Any statutory label at this council-model probability is flagged, as the
+    # likeliest label: a missed request is expensive, a false alarm cheap.
+    statutory_net: float = 0.35
 
 
 DEFAULT_POLICY = DecisionPolicy()
@@ -107,4 +112,10 @@ def recall_net(
         score = signals.council.get(label, 0.0)
         if label not in found and score >= policy.council_thresholds.get(label, 1.1):
             extra.append(Hit(label, round(score, 4), f"{label.value}-council-model", fallback))
+    statutory = {label: signals.council.get(label, 0.0) for label in sorted(STATUTORY)}
+    if signals.council and not (found | {hit.label for hit in extra}) & STATUTORY:
+        likeliest = max(statutory, key=lambda label: statutory[label])
+        score = statutory[likeliest]
+        if score >= policy.statutory_net:
+            extra.append(Hit(likeliest, round(score, 4), "statutory-council-model", fallback))
     return extra

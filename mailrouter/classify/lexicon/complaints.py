@@ -181,6 +181,7 @@ COMPLAINT_CUES: tuple[Cue, ...] = (
         r"\b(?:sort\s+(?:it|this)(?:\s+out)?|get\s+(?:it|this)\s+sorted|want\s+(?:it|this)\s+"
         r"(?:sorted|fixed|done|dealt)|I\s+expect\s+(?:better|more|a|an|it|this|you)|I\s+demand"
         r"|take\s+responsibility|put\s+(?:it|this|things)\s+right|an\s+explanation|an\s+apology"
+        r"|(?:expect|want|demand)\s+(?:some\s+)?action|action\s+(?:to\s+be|is)\s+taken"
         r"|do\s+something|I\s+insist|accountab\w+)\b",
         0.3,
     ),
@@ -188,7 +189,8 @@ COMPLAINT_CUES: tuple[Cue, ...] = (
         "mistreated",
         r"\b(?:treated\s+(?:me\s+)?(?:with\s+contempt|badly|like|appallingly|disgracefully|rudely)"
         r"|laughed\s+at\s+me|hung\s+up\s+on\s+me|fobbed\s+off|lied\s+to|spoke\s+to\s+me\s+like"
-        r"|talked\s+down|shouted\s+at\s+me|humiliated|no\s+one\s+(?:listens|cares))\b",
+        r"|talked\s+down|shouted\s+at\s+me|humiliated|no\s+one\s+(?:listens|cares)|swore\s+at"
+        r"|sworn\s+at|shouted\s+at|(?:on|kept\s+on)\s+hold\s+for|cut\s+off)\b",
         0.55,
     ),
     cue(

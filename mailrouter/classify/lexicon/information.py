@@ -24,7 +24,8 @@ _ABOUT_THE_SENDER = re.compile(
     r"|payments?|appointment|booking|permit|licence|repairs?|assessment|statement|letter)\b"
     r"|\b(?:costs?|prices?|charges?|fees?)\s+(?:of|for|to)\s+(?:hire|hiring|book|booking|join"
     r"|joining|apply|applying|rent|renting|use|using)\b|\bhow\s+much\s+(?:does|will|would|is)"
-    r"\s+it\s+cost\b|\b(?:signed|lease|invoice|receipt|form)\b",
+    r"\s+it\s+cost\b|\b(?:signed|lease|invoice|receipt|form)\b|\bapply\s+(?:for|to\s+(?:go|join"
+    r"|be))\b",
     re.IGNORECASE,
 )
 
@@ -98,10 +99,12 @@ FOI_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "asks-about-council-activity",
-        r"\bwhat\s+(?:is|was|were|are)\s+the\s+(?:\w+\s+)?(?:cost|costs|total|number|amount"
+        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)\s+the\s+(?:\w+\s+)?(?:cost|costs|total|number|amount"
         r"|figure|budget|spend|value|salary|income|findings|outcome|results|conclusions)\b|\bis\s+it\s+true\s+(?:that\s+)?the\s+"
         r"council\b|\bwhat\s+(?:\w+\s+){0,4}?(?:do|does)\s+(?:you|the\s+council)\s+(?:have"
-        r"|hold|keep|record|collect)\b",
+        r"|hold|keep|record|collect)\b|\bwhat\s+(?:was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?"
+        r"(?:sprayed|used|spent|paid|decided|agreed|found|approved|removed|planted|felled|built"
+        r"|discussed)\b",
         0.6,
         about_the_sender,
     ),

@@ -57,7 +57,8 @@ SAR_CUES: tuple[Cue, ...] = (
         "erasure",
         r"\b(?:erase|delete|remove|destroy|wipe)\b[^.?!\n]{0,40}?\b(?:personal\s+(?:data|information"
         r"|details)|my\s+(?:data|information|details|records|name|e-?mail\s+address))\b"
-        r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b|\bmailing\s+lists?\b",
+        r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b|\bmailing\s+lists?\b|\bremove\s+me\s+from\s+"
+        r"(?:your|the|all)\s+(?:\w+\s+)?(?:database|system|records|lists?)\b",
         0.85,
     ),
     cue(
