@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mailrouter.store.models.base import Base, utcnow
@@ -47,12 +57,25 @@ class MessageRecord(Base):
     status: Mapped[str] = mapped_column(String(20), default="parsed")
     quarantine_reason: Mapped[str | None] = mapped_column(Text, default=None)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Added by ingestion (0003): the configured mailbox and folder a message arrived in
+    # (``source`` is "{mailbox}/{folder}"), a hash of the body alone so a re-delivered
+    # copy with new headers is recognised, routing-relevant headers, the parse time.
+    mailbox: Mapped[str | None] = mapped_column(String(200), default=None)
+    folder: Mapped[str | None] = mapped_column(String(500), default=None)
+    body_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
+    parse_ms: Mapped[float | None] = mapped_column(Float, default=None)
+    # Null until the router has decided about the message (``routed_at IS NULL`` = to do).
+    routed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         UniqueConstraint("source", "source_key", name="uq_messages_source_key"),
         Index("ix_messages_source_raw", "source", "raw_sha256"),
         Index("ix_messages_sender", "sender"),
         Index("ix_messages_message_id", "message_id"),
+        Index("ix_messages_mailbox_raw", "mailbox", "raw_sha256"),
+        Index("ix_messages_mailbox_message_id", "mailbox", "message_id"),
+        Index("ix_messages_routed_at", "routed_at"),
     )
 
 

@@ -1,0 +1,309 @@
+"""Ingestion: a fetched batch -> parsed -> deduplicated -> stored with its cursor, in one txn.
+
+Design note.
+
+- ``prepare`` parses each message (pure CPU, no database) before the
+  transaction opens, so the transaction stays short.
+- ``store_batch`` runs one transaction that (1) locks the mailbox (PostgreSQL:
+  an advisory transaction lock; SQLite: ``BEGIN IMMEDIATE`` already admits one
+  writer), (2) drops messages already stored under the same
+  ``(source, source_key)``, (3) drops duplicates by content within the mailbox
+  (same raw SHA-256, or same Message-ID and same body SHA-256: a copy recreated
+  or re-delivered with new headers), (4) stores new raw bytes once by hash,
+  (5) inserts the message rows (parsed, or quarantined with the reason) and
+  their addresses, and (6) moves the folder's cursor in ``mailbox_state`` and
+  marks it healthy.
+- Crash or error before the commit: nothing is visible and the cursor has not
+  moved, so the same messages are fetched again. After the commit: the cursor
+  covers exactly the stored messages. Either way no message is lost, and the
+  unique ``(source, source_key)`` plus the content checks make any re-fetch a
+  no-op. The cursor never moves backwards within one UIDVALIDITY.
+- Routing picks up rows with ``status = 'parsed' AND routed_at IS NULL``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailrouter.config import Settings
+from mailrouter.parsing import ParsedMessage, parse
+from mailrouter.rawstore import RawItem, RawStore
+from mailrouter.sources.base import Batch, Cursor
+from mailrouter.store.models import Base, MailboxState, MessageAddress, MessageRecord
+
+log = logging.getLogger(__name__)
+
+IN_CHUNK = 500
+# A Received: date further ahead than this is a wrong clock: the arrival time is used.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    source_key: str
+    raw: bytes
+    parsed: ParsedMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What one batch did; ``cursor`` is the folder's cursor after the commit."""
+
+    cursor: Cursor
+    stored: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    already: int = 0
+
+
+def source_name(mailbox: str, folder: str) -> str:
+    return f"{mailbox}/{folder}"
+
+
+def prepare(batch: Batch, settings: Settings) -> list[Prepared]:
+    fold = settings.policy.fold_subaddress
+    return [
+        Prepared(batch.source_key(m), m.raw, parse(m.raw, settings.limits, fold_subaddress=fold))
+        for m in batch.messages
+    ]
+
+
+def load_cursor(sessions: sessionmaker[Session], mailbox: str, folder: str) -> Cursor:
+    with sessions() as session:
+        state = session.scalar(
+            select(MailboxState).where(
+                MailboxState.mailbox == mailbox, MailboxState.folder == folder
+            )
+        )
+    if state is None or state.uidvalidity is None:
+        return Cursor()
+    return Cursor(state.uidvalidity, state.last_uid, state.highestmodseq)
+
+
+def store_batch(
+    sessions: sessionmaker[Session],
+    raw_store: RawStore,
+    *,
+    mailbox: str,
+    folder: str,
+    batch: Batch,
+    prepared: Sequence[Prepared],
+    now: datetime,
+) -> Stored:
+    with sessions() as session, session.begin():
+        _lock_mailbox(session, mailbox)
+        state = lock_state(session, mailbox, folder, now)
+        source = source_name(mailbox, folder)
+        fresh, already = _not_stored(session, source, prepared)
+        new, duplicates = _unique_content(session, mailbox, fresh)
+        raw_store.put(session, [RawItem(p.parsed.raw_sha256, p.raw) for p in new], now)
+        ids = _insert_records(session, mailbox, folder, new, now)
+        _insert_addresses(session, ids, new)
+        cursor = _advance(state, batch, now)
+        quarantined = sum(1 for p in new if p.parsed.quarantine_reason)
+        state.messages_stored += len(new)
+        state.duplicates_skipped += duplicates
+    if batch.resync:
+        log.warning(
+            "mailbox.resynced uidvalidity=%s skipped_by_cap=%d",
+            batch.cursor.uidvalidity,
+            batch.skipped,
+        )
+    return Stored(cursor, len(new) - quarantined, quarantined, duplicates, already)
+
+
+def _lock_mailbox(session: Session, mailbox: str) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"mailrouter.ingest:{mailbox}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def lock_state(session: Session, mailbox: str, folder: str, now: datetime) -> MailboxState:
+    """The folder's state row, created if new, locked for this transaction."""
+    query = select(MailboxState).where(
+        MailboxState.mailbox == mailbox, MailboxState.folder == folder
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    state = session.scalar(query)
+    if state is None:
+        state = MailboxState(
+            mailbox=mailbox,
+            folder=folder,
+            last_uid=0,
+            status="new",
+            consecutive_failures=0,
+            messages_stored=0,
+            duplicates_skipped=0,
+            resyncs=0,
+            updated_at=now,
+        )
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def _not_stored(
+    session: Session, source: str, prepared: Sequence[Prepared]
+) -> tuple[list[Prepared], int]:
+    keys = [p.source_key for p in prepared]
+    stored: set[str] = set()
+    for chunk in _chunks(keys):
+        stored.update(
+            session.scalars(
+                select(MessageRecord.source_key).where(
+                    MessageRecord.source == source, MessageRecord.source_key.in_(chunk)
+                )
+            )
+        )
+    fresh = [p for p in prepared if p.source_key not in stored]
+    return fresh, len(prepared) - len(fresh)
+
+
+def _unique_content(
+    session: Session, mailbox: str, prepared: Sequence[Prepared]
+) -> tuple[list[Prepared], int]:
+    hashes: set[str] = set()
+    for chunk in _chunks([p.parsed.raw_sha256 for p in prepared]):
+        hashes.update(
+            session.scalars(
+                select(MessageRecord.raw_sha256).where(
+                    MessageRecord.mailbox == mailbox, MessageRecord.raw_sha256.in_(chunk)
+                )
+            )
+        )
+    ids = [p.parsed.message_id for p in prepared if p.parsed.message_id]
+    bodies: set[tuple[str | None, str | None]] = set()
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(MessageRecord.message_id, MessageRecord.body_sha256).where(
+                MessageRecord.mailbox == mailbox, MessageRecord.message_id.in_(chunk)
+            )
+        )
+        bodies.update((mid, body) for mid, body in rows)
+    unique: list[Prepared] = []
+    for p in prepared:
+        content = (p.parsed.message_id, p.parsed.body_sha256)
+        if p.parsed.raw_sha256 in hashes or (p.parsed.message_id and content in bodies):
+            continue
+        unique.append(p)
+        hashes.add(p.parsed.raw_sha256)
+        bodies.add(content)
+    return unique, len(prepared) - len(unique)
+
+
+def record_values(parsed: ParsedMessage, now: datetime) -> dict[str, object]:
+    """The ``messages`` columns that come from parsing (shared with quarantine retry)."""
+    received = parsed.received_at
+    headers = dict(parsed.headers)
+    headers.update({":parts": str(parsed.parts), ":depth": str(parsed.depth)})
+    if parsed.defects:
+        headers[":defects"] = ", ".join(parsed.defects)[:1000]
+    return {
+        "raw_sha256": parsed.raw_sha256,
+        "body_sha256": parsed.body_sha256,
+        "message_id": parsed.message_id,
+        "sender": parsed.sender,
+        "sender_name": parsed.sender_name,
+        "subject": parsed.subject,
+        "date_header": parsed.date,
+        "received_at": received if received and received <= now + CLOCK_SKEW else now,
+        "in_reply_to": parsed.in_reply_to,
+        "references": parsed.references,
+        "authentication_results": parsed.authentication_results,
+        "size": parsed.size,
+        "attachments": [a.as_json() for a in parsed.attachments],
+        "headers": headers,
+        "parse_ms": round(parsed.parse_ms, 3),
+        "status": "quarantined" if parsed.quarantine_reason else "parsed",
+        "quarantine_reason": parsed.quarantine_reason,
+    }
+
+
+def _insert_records(
+    session: Session, mailbox: str, folder: str, prepared: Sequence[Prepared], now: datetime
+) -> list[int]:
+    if not prepared:
+        return []
+    source = source_name(mailbox, folder)
+    rows = [
+        {
+            **record_values(p.parsed, now),
+            "source": source,
+            "source_key": p.source_key,
+            "mailbox": mailbox,
+            "folder": folder,
+            "ingested_at": now,
+            "routed_at": None,
+        }
+        for p in prepared
+    ]
+    # Core executemany: the ORM's bulk path splits rows by their None columns, and an
+    # ordered RETURNING makes SQLite insert row by row. The ids are read back by key.
+    session.execute(insert(_table(MessageRecord)), rows)
+    ids: dict[str, int] = {}
+    for chunk in _chunks([p.source_key for p in prepared]):
+        found = session.execute(
+            select(MessageRecord.source_key, MessageRecord.id).where(
+                MessageRecord.source == source, MessageRecord.source_key.in_(chunk)
+            )
+        )
+        ids.update((key, pk) for key, pk in found)
+    return [ids[p.source_key] for p in prepared]
+
+
+def address_rows(message_pk: int, parsed: ParsedMessage) -> list[dict[str, object]]:
+    return [
+        {
+            "message_pk": message_pk,
+            "role": a.role,
+            "address": a.address,
+            "display_name": a.display_name,
+        }
+        for a in parsed.addresses
+    ]
+
+
+def _insert_addresses(session: Session, ids: Sequence[int], prepared: Sequence[Prepared]) -> None:
+    rows = [row for pk, p in zip(ids, prepared, strict=True) for row in address_rows(pk, p.parsed)]
+    if rows:
+        session.execute(insert(_table(MessageAddress)), rows)
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _advance(state: MailboxState, batch: Batch, now: datetime) -> Cursor:
+    target = batch.cursor
+    if state.uidvalidity == target.uidvalidity:
+        last_uid = max(state.last_uid, target.last_uid)
+    else:
+        last_uid = target.last_uid
+        if state.uidvalidity is not None:
+            state.resyncs += 1
+    state.uidvalidity = target.uidvalidity
+    state.last_uid = last_uid
+    state.highestmodseq = target.highestmodseq
+    state.status = "ok"
+    state.last_success_at = now
+    state.consecutive_failures = 0
+    state.failing_since = None
+    state.alerted_at = None
+    state.updated_at = now
+    return Cursor(target.uidvalidity, last_uid, target.highestmodseq)

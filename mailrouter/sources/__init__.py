@@ -1,0 +1,1 @@
+"""Mail sources: one protocol (``base.MailSource``), one implementation per technology."""

@@ -1,0 +1,215 @@
+"""IMAP source (imapclient): one connection per watched folder.
+
+Design note.
+
+States: closed -> open (logged in, folder EXAMINEd) <-> idling; any error -> closed.
+
+- ``open`` connects (TCP_NODELAY: small commands would otherwise wait on Nagle),
+  does TLS or STARTTLS as configured, logs in, ENABLEs CONDSTORE when offered
+  (it must come before SELECT) and EXAMINEs the folder: a read-only SELECT, so
+  nothing this connection does can set ``\\Seen``, expunge or delete.
+- ``fetch`` finds UIDs above the cursor (NOOP, ``UID SEARCH``, sizes by
+  ``FETCH RFC822.SIZE``; cached until drained) and fetches bodies with
+  ``BODY.PEEK[]`` in batches bounded by count and bytes (both fetches through
+  ``imap_bulk``, which explains why). The source keeps no
+  durable state: the cursor comes from the database on every call, so after a
+  crash or a reconnect fetching resumes exactly after the last committed batch.
+  Flags are never read or relied on: a message someone opened first is fetched
+  like any other.
+- A UIDVALIDITY that differs from the cursor's starts a resync of the newest
+  ``resync_limit`` messages; ingestion dedupes them by content.
+- ``start_wait`` enters IDLE where the server has it and the mailbox allows,
+  and returns the socket's descriptor for the watcher's event loop. IDLE is a
+  wake-up signal only: responses are not interpreted (imapclient's
+  ``idle_check`` can raise on some untagged responses, its issue #519); the
+  watcher ends IDLE and fetches above the cursor. A response that came in the
+  same read as IDLE's continuation sits in imaplib's buffer, where ``select``
+  cannot see it, so ``start_wait`` also looks there (``Wait.ready``).
+- Errors map to ``TransientError`` (connection lost, timeouts, BYE, responses
+  imapclient cannot parse) or ``PermanentError`` (login refused, folder
+  missing, NO/BAD). After either, the watcher closes and reopens with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import socket
+import ssl
+from collections.abc import Iterator
+
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError, ProtocolError
+
+from mailrouter.config import MailboxSettings
+from mailrouter.errors import PermanentError, TransientError
+from mailrouter.sources import imap_bulk
+from mailrouter.sources.base import Batch, Cursor, FetchedMessage, Wait
+
+_TRANSIENT = (imaplib.IMAP4.abort, ProtocolError, OSError, EOFError)
+SEARCH_CHUNK = 2000
+
+
+@contextlib.contextmanager
+def _mapped(action: str) -> Iterator[None]:
+    """Library exceptions -> ours. Messages name the action, never credentials."""
+    try:
+        yield
+    except _TRANSIENT as exc:
+        raise TransientError(f"{action}: {type(exc).__name__}: {exc}") from exc
+    except LoginError as exc:
+        raise PermanentError(f"{action}: the server refused the login") from exc
+    except imaplib.IMAP4.error as exc:
+        raise PermanentError(f"{action}: {exc}") from exc
+
+
+class ImapSource:
+    def __init__(self, settings: MailboxSettings, folder: str, *, timeout: float = 60.0) -> None:
+        self.mailbox = settings.name
+        self.folder = folder
+        self._settings = settings
+        self._timeout = timeout
+        self._client: IMAPClient | None = None
+        self._can_idle = False
+        self._idling = False
+        self._uidvalidity = 0
+        self._modseq: int | None = None
+        # (uid, size) found above the cursor and not yet fetched, ascending.
+        self._pending: list[tuple[int, int]] = []
+
+    def open(self) -> None:
+        self.close()
+        settings = self._settings
+        context = ssl.create_default_context() if settings.security != "none" else None
+        with _mapped("connect"):
+            client = IMAPClient(
+                settings.host,
+                port=settings.port,
+                ssl=settings.security == "tls",
+                ssl_context=context,
+                timeout=self._timeout,
+            )
+        self._client = client
+        with _mapped("connect"):
+            client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            client.socket().setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            if settings.security == "starttls":
+                client.starttls(context)
+        with _mapped("login"):
+            client.login(settings.username, settings.password.reveal())
+        with _mapped(f"select {self.folder!r}"):
+            capabilities = client.capabilities()
+            if b"CONDSTORE" in capabilities:
+                client.enable("CONDSTORE")
+            status = client.select_folder(self.folder, readonly=True)
+        self._can_idle = settings.idle and b"IDLE" in capabilities
+        self._uidvalidity = int(status[b"UIDVALIDITY"])
+        modseq = status.get(b"HIGHESTMODSEQ")
+        self._modseq = int(modseq) if modseq is not None else None
+        self._pending = []
+
+    def _connected(self) -> IMAPClient:
+        if self._client is None or self._idling:
+            raise TransientError("not connected")
+        return self._client
+
+    def fetch(
+        self, cursor: Cursor, *, max_messages: int, max_bytes: int, resync_limit: int
+    ) -> Batch:
+        client = self._connected()
+        resync = cursor.uidvalidity not in (0, self._uidvalidity)
+        after = 0 if resync else cursor.last_uid
+        skipped = 0
+        pending = [item for item in self._pending if item[0] > after]
+        if resync or not pending:
+            with _mapped("search"):
+                pending, skipped = self._search(client, after, resync_limit if resync else None)
+        chosen: list[tuple[int, int]] = []
+        size = 0
+        for uid, uid_size in pending[:max_messages]:
+            if chosen and size + uid_size > max_bytes:
+                break
+            chosen.append((uid, uid_size))
+            size += uid_size
+        self._pending = pending[len(chosen) :]
+        if not chosen:
+            return Batch((), Cursor(self._uidvalidity, after, self._modseq), resync, skipped)
+        with _mapped("fetch"):
+            found = imap_bulk.bodies(client._imap, [uid for uid, _ in chosen])
+        # A UID missing from the answer was expunged meanwhile: the cursor passes it.
+        messages = tuple(FetchedMessage(uid, found[uid]) for uid, _ in chosen if uid in found)
+        last = chosen[-1][0]
+        return Batch(
+            messages,
+            Cursor(self._uidvalidity, last, self._modseq),
+            resync,
+            skipped,
+            more=bool(self._pending),
+        )
+
+    def _search(
+        self, client: IMAPClient, after: int, cap: int | None
+    ) -> tuple[list[tuple[int, int]], int]:
+        # NOOP first: some servers announce new mail only between commands.
+        client.noop()
+        uids = sorted(uid for uid in client.search(["UID", f"{after + 1}:*"]) if uid > after)
+        skipped = 0
+        if cap is not None and len(uids) > cap:
+            skipped = len(uids) - cap
+            uids = uids[skipped:]
+        if not uids:
+            return [], skipped
+        pending: list[tuple[int, int]] = []
+        # Chunks keep command lines well under servers' limits (Dovecot: 64 KiB).
+        for start in range(0, len(uids), SEARCH_CHUNK):
+            chunk = uids[start : start + SEARCH_CHUNK]
+            sizes = imap_bulk.sizes(client._imap, chunk)
+            pending.extend((uid, sizes[uid]) for uid in chunk if uid in sizes)
+        return pending, skipped
+
+    def start_wait(self) -> Wait:
+        client = self._connected()
+        if not self._can_idle:
+            return Wait(None)
+        with _mapped("idle"):
+            client.idle()
+        self._idling = True
+        return Wait(client.socket().fileno(), _input_waiting(client))
+
+    def finish_wait(self) -> None:
+        if self._client is None or not self._idling:
+            return
+        self._idling = False
+        with _mapped("idle done"):
+            self._client.idle_done()
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        self._idling = False
+        self._pending = []
+        if client is None:
+            return
+        with contextlib.suppress(Exception):
+            client.socket().settimeout(5)
+            client.logout()
+        with contextlib.suppress(Exception):
+            client.shutdown()
+
+
+def _input_waiting(client: IMAPClient) -> bool:
+    """True if a server response is already buffered or readable, without blocking."""
+    sock = client.socket()
+    reader = getattr(client._imap, "file", None)  # imaplib's buffered reader (Python <= 3.13)
+    peek = getattr(reader, "peek", None)
+    if peek is None:
+        return False
+    timeout = sock.gettimeout()
+    sock.settimeout(0.0)
+    try:
+        return bool(peek(1))
+    except (BlockingIOError, ssl.SSLWantReadError):
+        return False
+    except OSError:
+        return True  # the connection is broken: waking up will find out
+    finally:
+        sock.settimeout(timeout)

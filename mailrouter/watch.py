@@ -1,0 +1,307 @@
+"""Watching many mailboxes at once: the supervisor that runs every configured folder.
+
+Concurrency model. One asyncio task per watched (mailbox, folder), all on one
+event-loop thread. Every blocking step (an imapclient call, parsing a batch,
+a database transaction) runs in ONE bounded thread pool (``workers``, default
+8), so the number of threads is fixed however many mailboxes there are, and
+at most ``workers`` database sessions are open at once. A folder that is
+waiting for news holds no thread: its IDLE socket is registered with the event
+loop (``loop.add_reader``, epoll underneath), so a hundred idle connections
+cost a hundred file descriptors and nothing else. Work is fair: a folder with
+a backlog goes back through the pool after every batch, so others get a turn.
+Each folder needs its own IMAP connection, because IDLE watches the one
+selected folder; that is the only per-folder cost.
+
+Per folder: open -> drain (fetch a batch, parse, store with its cursor,
+repeat while more) -> record health -> wait (IDLE readable, IDLE renewal every
+``idle_renew``, ``poll_seconds`` where the server or mailbox has no IDLE, or
+stop) -> drain again. On an error: close, record the failure (an alert once
+it has lasted ``policy.mailbox_alert_after_minutes``), back off exponentially
+with jitter, reopen. A folder is never switched off. On stop, each task ends
+after its current step; a batch either committed or did not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import functools
+import logging
+import random
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailrouter import ingest, logs, mailbox_health
+from mailrouter.config import MailboxSettings, Settings
+from mailrouter.errors import PermanentError, TransientError
+from mailrouter.rawstore import RawStore
+from mailrouter.sources.base import Batch, Cursor, MailSource
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+SourceFactory = Callable[[MailboxSettings, str], MailSource]
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOptions:
+    workers: int = 8
+    batch_messages: int = 500
+    batch_bytes: int = 16 * 1024 * 1024
+    resync_limit: int = 10_000
+    # Servers drop IDLE after 30 minutes (RFC 2177): renew well before.
+    idle_renew: timedelta = timedelta(minutes=25)
+    backoff_base_seconds: float = 1.0
+    backoff_max_seconds: float = 300.0
+    # How often a quiet, healthy folder records its last success.
+    health_interval: timedelta = timedelta(minutes=1)
+
+
+def backoff_seconds(attempt: int, base: float, ceiling: float, rng: random.Random) -> float:
+    """Exponential, capped, with equal jitter: half fixed, half random."""
+    top = min(ceiling, base * 2.0 ** min(max(0, attempt - 1), 60))
+    return top / 2 + rng.uniform(0, top / 2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class WatchContext:
+    """What every folder's watcher shares: settings, storage, the pool, the stop signal."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    raw_store: RawStore
+    options: WatchOptions
+    sources: SourceFactory
+    executor: ThreadPoolExecutor
+    stop: asyncio.Event
+    rng: random.Random
+
+    async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run a blocking step in the bounded pool, keeping the logging context."""
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+        call = functools.partial(fn, *args, **kwargs)
+        return await loop.run_in_executor(self.executor, context.run, call)
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once on stop."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), timeout=max(0.0, seconds))
+
+
+@dataclass
+class FolderReport:
+    mailbox: str
+    folder: str
+    stored: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    error: str | None = None
+
+
+class FolderWatcher:
+    def __init__(self, ctx: WatchContext, mailbox: MailboxSettings, folder: str) -> None:
+        self.ctx = ctx
+        self.mailbox = mailbox
+        self.folder = folder
+        self.report = FolderReport(mailbox.name, folder)
+        self._last_health = datetime.min.replace(tzinfo=UTC)
+        self._failing = False
+
+    async def run(self) -> None:
+        logs.source_var.set(ingest.source_name(self.mailbox.name, self.folder))
+        attempt = 0
+        while not self.ctx.stop.is_set():
+            source = None
+            try:
+                source = self.ctx.sources(self.mailbox, self.folder)
+                await self._session(source, once=False)
+            except (TransientError, PermanentError) as exc:
+                attempt += 1
+                await self._failed(str(exc), attempt, permanent=isinstance(exc, PermanentError))
+            # A bug must not end one folder's watch silently: it is a failure like any other.
+            except Exception as exc:
+                log.exception("mailbox.internal_error")
+                attempt += 1
+                await self._failed(f"internal error: {type(exc).__name__}: {exc}", attempt, True)
+            else:
+                attempt = 0
+            finally:
+                if source is not None:
+                    await self.ctx.call(source.close)
+
+    async def run_once(self) -> FolderReport:
+        """Open, store everything pending, close; failures are recorded, not raised."""
+        logs.source_var.set(ingest.source_name(self.mailbox.name, self.folder))
+        source = None
+        try:
+            source = self.ctx.sources(self.mailbox, self.folder)
+            await self._session(source, once=True)
+        except (TransientError, PermanentError) as exc:
+            self.report.error = str(exc)
+            await self._failed(str(exc), 1, permanent=False, sleep=False)
+        finally:
+            if source is not None:
+                await self.ctx.call(source.close)
+        return self.report
+
+    async def _session(self, source: MailSource, *, once: bool) -> None:
+        ctx = self.ctx
+        await ctx.call(source.open)
+        cursor = await ctx.call(ingest.load_cursor, ctx.sessions, self.mailbox.name, self.folder)
+        while not ctx.stop.is_set():
+            cursor = await self._drain(source, cursor)
+            await self._healthy()
+            if once:
+                return
+            await self._wait(source)
+
+    async def _drain(self, source: MailSource, cursor: Cursor) -> Cursor:
+        """Store everything above ``cursor``; the next batch is fetched while one is stored.
+
+        The prefetch uses the not-yet-committed cursor of the batch before it; if
+        storing fails, the prefetched batch is dropped with the connection and
+        fetched again from the committed cursor after reconnecting.
+        """
+        ahead: asyncio.Future[Batch] | None = asyncio.ensure_future(self._fetch(source, cursor))
+        try:
+            while ahead is not None:
+                batch = await ahead
+                ahead = None
+                if batch.more and not self.ctx.stop.is_set():
+                    ahead = asyncio.ensure_future(self._fetch(source, batch.cursor))
+                if batch.messages or batch.cursor != cursor:
+                    cursor = await self._store(batch)
+        finally:
+            # The source must be idle before anyone closes it.
+            if ahead is not None:
+                with contextlib.suppress(Exception):
+                    await ahead
+        return cursor
+
+    async def _fetch(self, source: MailSource, cursor: Cursor) -> Batch:
+        options = self.ctx.options
+        return await self.ctx.call(
+            source.fetch,
+            cursor,
+            max_messages=options.batch_messages,
+            max_bytes=options.batch_bytes,
+            resync_limit=options.resync_limit,
+        )
+
+    async def _store(self, batch: Batch) -> Cursor:
+        ctx = self.ctx
+        prepared = await ctx.call(ingest.prepare, batch, ctx.settings)
+        stored = await ctx.call(
+            ingest.store_batch,
+            ctx.sessions,
+            ctx.raw_store,
+            mailbox=self.mailbox.name,
+            folder=self.folder,
+            batch=batch,
+            prepared=prepared,
+            now=utcnow(),
+        )
+        self._note(stored)
+        return stored.cursor
+
+    def _note(self, stored: ingest.Stored) -> None:
+        self.report.stored += stored.stored
+        self.report.quarantined += stored.quarantined
+        self.report.duplicates += stored.duplicates
+        self._last_health = utcnow()
+        self._recovered()
+        if stored.stored or stored.quarantined or stored.duplicates:
+            log.info(
+                "mailbox.batch_stored stored=%d quarantined=%d duplicates=%d last_uid=%d",
+                stored.stored,
+                stored.quarantined,
+                stored.duplicates,
+                stored.cursor.last_uid,
+            )
+
+    def _recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            log.info("mailbox.reconnected")
+
+    async def _healthy(self) -> None:
+        now = utcnow()
+        if self._failing or now - self._last_health >= self.ctx.options.health_interval:
+            await self.ctx.call(
+                mailbox_health.record_success,
+                self.ctx.sessions,
+                self.mailbox.name,
+                self.folder,
+                now,
+            )
+            self._last_health = now
+            self._recovered()
+
+    async def _wait(self, source: MailSource) -> None:
+        ctx = self.ctx
+        wait = await ctx.call(source.start_wait)
+        try:
+            if wait.ready:
+                return
+            if wait.fileno is None:
+                await ctx.sleep(self.mailbox.poll_seconds)
+                return
+            await self._readable(wait.fileno)
+        finally:
+            await ctx.call(source.finish_wait)
+
+    async def _readable(self, fileno: int) -> None:
+        loop = asyncio.get_running_loop()
+        woke = asyncio.Event()
+        loop.add_reader(fileno, woke.set)
+        try:
+            waiters = {
+                asyncio.ensure_future(woke.wait()),
+                asyncio.ensure_future(self.ctx.stop.wait()),
+            }
+            timeout = self.ctx.options.idle_renew.total_seconds()
+            _, pending = await asyncio.wait(
+                waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in pending:
+                waiter.cancel()
+        finally:
+            loop.remove_reader(fileno)
+
+    async def _failed(
+        self, error: str, attempt: int, permanent: bool, *, sleep: bool = True
+    ) -> None:
+        if not self._failing:
+            log.warning("mailbox.failing error=%s", error)
+        self._failing = True
+        alert_after = timedelta(minutes=self.ctx.settings.policy.mailbox_alert_after_minutes)
+        try:
+            await self.ctx.call(
+                mailbox_health.record_failure,
+                self.ctx.sessions,
+                self.mailbox.name,
+                self.folder,
+                error,
+                now=utcnow(),
+                alert_after=alert_after,
+            )
+        # The database may be what is down; the next attempt will record it.
+        except Exception:
+            log.exception("mailbox.health_not_recorded")
+        if sleep:
+            options = self.ctx.options
+            step = options.backoff_max_seconds if permanent else options.backoff_base_seconds
+            delay = backoff_seconds(attempt, step, options.backoff_max_seconds, self.ctx.rng)
+            await self.ctx.sleep(delay)
