@@ -11,10 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from mailrouter.classify import Classifier, Label, MessageText
+from mailrouter.classify.cues import CueMatch, cue
+from mailrouter.classify.decision import Signals, decide, recall_net
 from mailrouter.classify.evaluate import score
 from mailrouter.classify.model import ModelError, artifact_paths, load_model, sha256_file
 from mailrouter.classify.paths import MODELS_DIR, PROJECT_ROOT
-from mailrouter.classify.text import Field, mask_quoted
+from mailrouter.classify.text import Field, Span, mask_quoted
 from mailrouter.commands.models import models
 
 RULES = Classifier()  # rules only: every rule detector must stand on its own
@@ -260,3 +262,35 @@ def test_fast_scoring_matches_scikit_learn(full: Classifier) -> None:
 def test_batches_give_the_same_results_as_single_messages(full: Classifier) -> None:
     messages = [msg(body) for _, body, _ in DETECTOR_CASES] + [msg(b) for b in BENIGN]
     assert full.classify_many(messages) == [full.classify(m) for m in messages]
+
+
+_WEAK = CueMatch(cue("weapon", "knife", 0.4), Span(Field.BODY, 0, 5))
+_STRONG = CueMatch(cue("knows-where", "where you live", 0.85), Span(Field.BODY, 0, 14))
+DECISIONS = [
+    # (matches, council p, public p, expected detector or None)
+    ((_STRONG,), 0.0, 0.0, "threat-rules"),
+    ((), 0.6, 0.0, "threat-council-model"),
+    ((), 0.5, 0.0, None),
+    ((), 0.0, 0.95, None),  # the public model alone never decides: no cue, no hit
+    ((_WEAK,), 0.0, 0.75, "threat-public-model"),
+    ((_WEAK,), 0.0, 0.6, None),
+]
+
+
+@pytest.mark.parametrize(("matches", "council", "public", "detector"), DECISIONS)
+def test_threat_decision_table(
+    matches: tuple[CueMatch, ...], council: float, public: float, detector: str | None
+) -> None:
+    signals = Signals(council={Label.THREAT: council}, public={Label.THREAT: public})
+    fallback = (Span(Field.BODY, 0, 10),)
+    hit = decide(Label.THREAT, matches, signals, fallback)
+    assert (hit.detector if hit else None) == detector
+    if hit is not None:
+        assert hit.evidence
+
+
+def test_statutory_net_flags_the_likeliest_statutory_label() -> None:
+    council = dict.fromkeys(Label, 0.1) | {Label.SAR: 0.4}
+    fallback = (Span(Field.BODY, 0, 10),)
+    hits = recall_net([], [Label.SAR], Signals(council=council), fallback)
+    assert [(hit.label, hit.detector) for hit in hits] == [(Label.SAR, "statutory-council-model")]
