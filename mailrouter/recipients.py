@@ -62,8 +62,9 @@ def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
         if simple := _SIMPLE_VALUE.fullmatch(values[0]):
             return [("", simple.group(1))]
         if named := _NAMED_VALUE.fullmatch(values[0]):
-            name = named.group(1) if named.group(1) is not None else named.group(2)
-            return [(" ".join(name.split()), named.group(3))]
+            quoted, plain, address = named.groups()
+            # As email.utils does: quoted names verbatim, plain ones with spaces collapsed.
+            return [(quoted if quoted is not None else " ".join(plain.split()), address)]
     return getaddresses([unescape(v) for v in values])
 
 

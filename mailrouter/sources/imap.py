@@ -74,11 +74,21 @@ class ImapSource:
         self._idling = False
         self._uidvalidity = 0
         self._modseq: int | None = None
-        # (uid, size) found above the cursor and not yet fetched, ascending.
+        # (uid, size) found above the cursor and not yet fetched, ascending; valid for
+        # a fetch from ``_pending_after`` (the last UID this source handed out).
         self._pending: list[tuple[int, int]] = []
+        self._pending_after: int | None = None
 
     def open(self) -> None:
         self.close()
+        try:
+            self._client = self._connect()
+            self._select(self._client)
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self) -> IMAPClient:
         settings = self._settings
         context = ssl.create_default_context() if settings.security != "none" else None
         with _mapped("connect"):
@@ -97,16 +107,19 @@ class ImapSource:
                 client.starttls(context)
         with _mapped("login"):
             client.login(settings.username, settings.password.reveal())
+        return client
+
+    def _select(self, client: IMAPClient) -> None:
         with _mapped(f"select {self.folder!r}"):
             capabilities = client.capabilities()
             if b"CONDSTORE" in capabilities:
                 client.enable("CONDSTORE")
             status = client.select_folder(self.folder, readonly=True)
-        self._can_idle = settings.idle and b"IDLE" in capabilities
+        self._can_idle = self._settings.idle and b"IDLE" in capabilities
         self._uidvalidity = int(status[b"UIDVALIDITY"])
         modseq = status.get(b"HIGHESTMODSEQ")
         self._modseq = int(modseq) if modseq is not None else None
-        self._pending = []
+        self._pending, self._pending_after = [], None
 
     def _connected(self) -> IMAPClient:
         if self._client is None or self._idling:
@@ -120,8 +133,8 @@ class ImapSource:
         resync = cursor.uidvalidity not in (0, self._uidvalidity)
         after = 0 if resync else cursor.last_uid
         skipped = 0
-        pending = [item for item in self._pending if item[0] > after]
-        if resync or not pending:
+        pending = self._pending if after == self._pending_after and not resync else []
+        if not pending:
             with _mapped("search"):
                 pending, skipped = self._search(client, after, resync_limit if resync else None)
         chosen: list[tuple[int, int]] = []
@@ -132,6 +145,7 @@ class ImapSource:
             chosen.append((uid, uid_size))
             size += uid_size
         self._pending = pending[len(chosen) :]
+        self._pending_after = chosen[-1][0] if chosen else None
         if not chosen:
             return Batch((), Cursor(self._uidvalidity, after, self._modseq), resync, skipped)
         with _mapped("fetch"):
@@ -186,7 +200,7 @@ class ImapSource:
     def close(self) -> None:
         client, self._client = self._client, None
         self._idling = False
-        self._pending = []
+        self._pending, self._pending_after = [], None
         if client is None:
             return
         with contextlib.suppress(Exception):
