@@ -7,6 +7,7 @@ from mailrouter.store.models.base import Base
 from mailrouter.store.models.ingest import MailboxState as MailboxState
 from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawMessage
 from mailrouter.store.models.outbox import OutboxRow, OutboxState
+from mailrouter.store.models.register import Case as Case
 
 __all__ = [
     "Base",
