@@ -43,16 +43,15 @@ from mailrouter.actions.payloads import (
     FORWARD,
     KINDS,
     MOVE,
-    OutboxAction,
     action_of,
     payload_of,
 )
+from mailrouter.actions.recorder import Outcome, OutcomeRecorder
 from mailrouter.config import Settings
 from mailrouter.domain import Action, ForwardToOfficer, MoveToFolder, RaiseAlert, RecordContact
-from mailrouter.errors import PermanentError, TransientError
 from mailrouter.outbound.smtp import Transport
 from mailrouter.store import db, outbox
-from mailrouter.store.models import OutboxRow, OutboxState
+from mailrouter.store.models import OutboxRow
 
 __all__ = [
     "ALERT",
@@ -136,6 +135,7 @@ class OutboxWorker:
         self.idle_seconds = idle_seconds
         self._send_slots = asyncio.Semaphore(send_concurrency)
         self._outage = False
+        self._recorder = OutcomeRecorder(sessions, worker_id, clock)
 
     async def run(self, stop: asyncio.Event, *, limit: int = 50) -> None:
         """Work until ``stop`` is set; the batch in hand is finished, no new one claimed."""
@@ -165,18 +165,18 @@ class OutboxWorker:
             try:
                 action = action_of(row.kind, row.payload)
             except (ValueError, TypeError, KeyError) as exc:
-                jobs.append(asyncio.to_thread(self._failed, row, exc))
+                jobs.append(self._recorder.record(Outcome(row, None, exc)))
                 continue
             if isinstance(action, MoveToFolder):
                 moves[(action.mailbox, action.folder)].append((row, action))
             else:
                 jobs.append(self._send(row, action))
         jobs.extend(self._move(batch) for batch in moves.values())
-        for outcome in await asyncio.gather(*jobs, return_exceptions=True):
-            if isinstance(outcome, BaseException):
+        for result in await asyncio.gather(*jobs, return_exceptions=True):
+            if isinstance(result, BaseException):
                 # Recording failed (the database went away): the lease expires and
                 # the row is performed again, which is what at-least-once means.
-                log.error("outbox.record_failed worker=%s error=%r", self.worker_id, outcome)
+                log.error("outbox.record_failed worker=%s error=%r", self.worker_id, result)
         return len(rows)
 
     def _claim(self, limit: int) -> list[OutboxRow]:
@@ -199,19 +199,23 @@ class OutboxWorker:
                 await self.transport.send(data, sender=sender, recipients=to)
             except Exception as exc:
                 # Whatever went wrong belongs to this row alone: record it, carry on.
-                await asyncio.to_thread(self._failed, row, exc)
-                return
-        await asyncio.to_thread(self._done, row, action, None)
+                outcome = Outcome(row, action, exc)
+            else:
+                outcome = Outcome(row, action)
+        await self._recorder.record(outcome)
 
     async def _move(self, batch: list[tuple[OutboxRow, MoveToFolder]]) -> None:
         try:
             results = await asyncio.to_thread(self.mover.move, [a for _, a in batch])
         except Exception as exc:
-            for row, _ in batch:
-                await asyncio.to_thread(self._failed, row, exc)
+            await self._recorder.record(*(Outcome(row, action, exc) for row, action in batch))
             return
-        for (row, action), result in zip(batch, results, strict=True):
-            await asyncio.to_thread(self._done, row, action, result.note)
+        await self._recorder.record(
+            *(
+                Outcome(row, action, note=result.note)
+                for (row, action), result in zip(batch, results, strict=True)
+            )
+        )
 
     def _compose(self, action: ForwardToOfficer | RaiseAlert) -> bytes:
         general, sender = self.settings.general, self.settings.smtp.from_address
@@ -241,46 +245,4 @@ class OutboxWorker:
             subject=ctx.subject,
             date=self.clock(),
             timezone=general.timezone,
-        )
-
-    def _done(self, row: OutboxRow, action: OutboxAction, note: str | None) -> None:
-        with db.transaction(self.sessions) as session:
-            now = self.clock()
-            held = outbox.complete(session, row.id, worker=self.worker_id, now=now)
-            # The relay accepted the forward, so its move is due even if our lease
-            # was taken over meanwhile (the enqueue is idempotent).
-            if isinstance(action, ForwardToOfficer) and action.then is not None:
-                kind, payload = payload_of(action.then)
-                key = action.then.idempotency_key
-                outbox.enqueue(session, key=key, kind=kind, payload=payload, now=now)
-            if note and held:
-                # Kept with the row so `outbox list` shows why nothing was moved.
-                session.get_one(OutboxRow, row.id).payload = {**row.payload, "note": note}
-        if note:
-            log.warning("outbox.move_skipped id=%s key=%s: %s", row.id, row.idempotency_key, note)
-        if not held:
-            log.warning("outbox.lease_lost id=%s key=%s", row.id, row.idempotency_key)
-        log.info("outbox.done id=%s kind=%s key=%s", row.id, row.kind, row.idempotency_key)
-
-    def _failed(self, row: OutboxRow, exc: BaseException) -> None:
-        if isinstance(exc, TransientError | PermanentError):
-            error = str(exc)
-        else:
-            error = f"{type(exc).__name__}: {exc}"
-        with db.transaction(self.sessions) as session:
-            if isinstance(exc, TransientError):
-                state = outbox.retry(
-                    session, row, worker=self.worker_id, now=self.clock(), error=error
-                )
-            else:
-                outbox.park(session, row.id, worker=self.worker_id, error=error)
-                state = OutboxState.parked
-        log.warning(
-            "outbox.failed id=%s kind=%s key=%s attempts=%s state=%s error=%s",
-            row.id,
-            row.kind,
-            row.idempotency_key,
-            row.attempts,
-            state.value,
-            error,
         )
