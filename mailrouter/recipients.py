@@ -58,6 +58,7 @@ def normalise(address: str, *, fold_subaddress: bool) -> str | None:
 
 
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
+    values = [unescape(v) for v in values]
     if len(values) == 1:
         if simple := _SIMPLE_VALUE.fullmatch(values[0]):
             return [("", simple.group(1))]
@@ -65,7 +66,7 @@ def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
             quoted, plain, address = named.groups()
             # As email.utils does: quoted names verbatim, plain ones with spaces collapsed.
             return [(quoted if quoted is not None else " ".join(plain.split()), address)]
-    return getaddresses([unescape(v) for v in values])
+    return getaddresses(values)
 
 
 def extract(

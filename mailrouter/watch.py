@@ -151,6 +151,11 @@ class FolderWatcher:
         except (TransientError, PermanentError) as exc:
             self.report.error = str(exc)
             await self._failed(str(exc), 1, permanent=False, sleep=False)
+        # As in run(): a bug is recorded as this folder's failure; other folders go on.
+        except Exception as exc:
+            log.exception("mailbox.internal_error")
+            self.report.error = f"internal error: {type(exc).__name__}: {exc}"
+            await self._failed(self.report.error, 1, permanent=True, sleep=False)
         finally:
             if source is not None:
                 await self.ctx.call(source.close)
