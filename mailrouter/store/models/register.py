@@ -108,6 +108,8 @@ class Case(Base):
     opened_on: Mapped[date] = mapped_column(Date)
     round_started_on: Mapped[date] = mapped_column(Date)
     extreme_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # Why the case last changed status (escalation, closure, reintroduction).
+    status_reason: Mapped[str | None] = mapped_column(Text, default=None)
     spoc_id: Mapped[str | None] = mapped_column(String(100), default=None)
     deputy_spoc_id: Mapped[str | None] = mapped_column(String(100), default=None)
     measures: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)

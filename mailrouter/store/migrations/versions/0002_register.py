@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("opened_on", sa.Date(), nullable=False),
         sa.Column("round_started_on", sa.Date(), nullable=False),
         sa.Column("extreme_reason", sa.Text(), nullable=True),
+        sa.Column("status_reason", sa.Text(), nullable=True),
         sa.Column("spoc_id", sa.String(length=100), nullable=True),
         sa.Column("deputy_spoc_id", sa.String(length=100), nullable=True),
         sa.Column("measures", sa.JSON(), nullable=False),
