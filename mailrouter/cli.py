@@ -13,12 +13,28 @@ import click
 
 from mailrouter import __version__
 from mailrouter.app import App
-from mailrouter.commands import config_cmd, db_cmd
+from mailrouter.commands import (
+    config_cmd,
+    db_cmd,
+    ingest_cmd,
+    models,
+    outbox_cmd,
+    routing_cmd,
+    run_cmd,
+)
 from mailrouter.errors import ConfigError, MailrouterError
 
 COMMANDS: tuple[click.Command, ...] = (
+    run_cmd.run,
     config_cmd.check_config,
     db_cmd.db,
+    ingest_cmd.ingest,
+    ingest_cmd.status,
+    ingest_cmd.quarantine_group,
+    routing_cmd.explain,
+    routing_cmd.diverted,
+    outbox_cmd.outbox,
+    models.models,
 )
 
 

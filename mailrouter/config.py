@@ -164,6 +164,17 @@ class DigestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DetectionSettings:
+    enabled: bool = True
+    # Run detection on everyone's mail, not only register customers' (costs a body parse each).
+    everyone: bool = False
+    # Where the trained models are; empty means the models/ folder shipped with mailrouter.
+    models_dir: str = ""
+    # Characters of a message's text the detectors read.
+    max_chars: int = 20000
+
+
+@dataclass(frozen=True, slots=True)
 class WebSettings:
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -190,6 +201,7 @@ class Settings:
     policy: PolicySettings = field(default_factory=PolicySettings)
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
+    detection: DetectionSettings = field(default_factory=DetectionSettings)
     web: WebSettings = field(default_factory=WebSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     # The working directory at load time; relative data paths resolve against it.

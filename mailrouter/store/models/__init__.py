@@ -8,6 +8,8 @@ from mailrouter.store.models.ingest import MailboxState as MailboxState
 from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawMessage
 from mailrouter.store.models.outbox import OutboxRow, OutboxState
 from mailrouter.store.models.register import Case as Case
+from mailrouter.store.models.routing import CaseContact as CaseContact
+from mailrouter.store.models.routing import DecisionRow as DecisionRow
 
 __all__ = [
     "Base",

@@ -1,0 +1,37 @@
+"""`mailrouter run`: the daemon, or one pass over whatever is pending with `--once`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from mailrouter import daemon, logs
+from mailrouter.app import App
+
+
+@click.command("run")
+@click.option("--once", is_flag=True, help="Process what is pending now, then exit.")
+@click.pass_obj
+def run(app: App, once: bool) -> None:
+    """Watch the mailboxes, divert, alert and send until stopped (SIGTERM finishes cleanly)."""
+    settings = app.settings()
+    logs.configure(settings.logging.level, settings.logging.format)
+    # Refuses an un-migrated database before anything starts.
+    sessions = app.sessions()
+    if once:
+        summary = asyncio.run(daemon.run_once(settings, sessions))
+        routing = summary.routing
+        click.echo(
+            f"Stored {summary.stored} new message(s); decided {routing.routed} "
+            f"({routing.diverted} diverted or copied, {routing.recorded} recorded, "
+            f"{routing.failed} quarantined); performed {summary.effects} effect(s)."
+        )
+        return
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        daemon.install_signal_handlers(stop)
+        await daemon.run_forever(settings, sessions, stop)
+
+    asyncio.run(main())

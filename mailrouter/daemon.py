@@ -1,0 +1,123 @@
+"""Wiring only: ingestion, routing and the outbox worker, run together until SIGTERM.
+
+Three loops share one ``stop`` event. Ingestion stores new mail (IDLE-woken),
+the router decides about whatever is stored and unrouted, and the outbox
+worker performs the resulting effects. Each loop only talks to the database,
+so they can also run in separate processes or on several machines against
+PostgreSQL. On SIGTERM each loop stops taking new work and finishes what it
+holds; leases left by a crash expire and are taken again.
+
+``run_once`` is the same in a single pass: ingest everything pending, route
+it, perform every effect that is due now, and return a summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailrouter.actions.mailbox import ImapMover
+from mailrouter.actions.outbox import OutboxWorker
+from mailrouter.config import Settings
+from mailrouter.ingest_runner import ingest_once, run_ingest
+from mailrouter.outbound.smtp import SmtpTransport
+from mailrouter.routing import Router, RoutingStats
+from mailrouter.services import build_router, describer, raw_loader
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PassSummary:
+    stored: int
+    routing: RoutingStats
+    effects: int
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker(
+    settings: Settings, sessions: sessionmaker[Session], transport: SmtpTransport, clock: Clock
+) -> OutboxWorker:
+    return OutboxWorker(
+        sessions=sessions,
+        transport=transport,
+        mover=ImapMover(settings.mailboxes),
+        load_raw=raw_loader(settings, sessions),
+        describe=describer(settings, sessions),
+        settings=settings,
+        worker_id=worker_id(),
+        clock=clock,
+    )
+
+
+async def _route_loop(
+    router: Router, sessions: sessionmaker[Session], stop: asyncio.Event, clock: Clock
+) -> None:
+    while not stop.is_set():
+        stats = await asyncio.to_thread(router.route_pending, sessions, clock())
+        if stats.routed == 0 and stats.failed == 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.2)
+
+
+async def run_forever(
+    settings: Settings, sessions: sessionmaker[Session], stop: asyncio.Event, clock: Clock = utcnow
+) -> None:
+    router = build_router(settings)
+    async with SmtpTransport(settings.smtp) as transport:
+        worker = _worker(settings, sessions, transport, clock)
+        log.info("daemon.started mailboxes=%d", len(settings.mailboxes))
+        async with asyncio.TaskGroup() as group:
+            group.create_task(run_ingest(settings, sessions, stop))
+            group.create_task(_route_loop(router, sessions, stop, clock))
+            group.create_task(worker.run(stop))
+    log.info("daemon.stopped")
+
+
+async def run_once(
+    settings: Settings, sessions: sessionmaker[Session], clock: Clock = utcnow
+) -> PassSummary:
+    reports = await ingest_once(settings, sessions)
+    stored = sum(r.stored for r in reports)
+    router = build_router(settings)
+    total = RoutingStats()
+    while True:
+        stats = await asyncio.to_thread(router.route_pending, sessions, clock())
+        total = RoutingStats(*(a + b for a, b in zip(_counts(total), _counts(stats), strict=True)))
+        if stats.routed == 0 and stats.failed == 0:
+            break
+    effects = 0
+    async with SmtpTransport(settings.smtp) as transport:
+        worker = _worker(settings, sessions, transport, clock)
+        # Forwards enqueue their moves when they succeed: keep going until nothing is due.
+        while (claimed := await worker.run_once()) > 0:
+            effects += claimed
+    return PassSummary(stored, total, effects)
+
+
+def _counts(stats: RoutingStats) -> tuple[int, int, int, int]:
+    return (stats.routed, stats.diverted, stats.recorded, stats.failed)
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)

@@ -1,0 +1,1 @@
+"""`mailrouter demo`: the whole daemon on sample data with local servers."""
