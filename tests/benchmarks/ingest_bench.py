@@ -1,0 +1,262 @@
+"""Ingestion benchmarks against a real Dovecot started by this script.
+
+Run: ``python tests/benchmarks/ingest_bench.py [--messages N] [--mailboxes M] [--samples S]``.
+A plain script, not a test: figures are printed, never asserted (except that
+the acceptance run stores every message exactly once).
+
+1. Throughput: N small messages in one mailbox, ingested by ``ingest_once``
+   (fetch, parse, store raw + record + addresses + cursor in SQLite) as a ratio
+   to a bare imapclient ``FETCH RFC822`` loop over the same mailbox, in the same
+   run, interleaved three times; medians reported.
+2. Acceptance: N messages appended across M mailboxes while the watcher runs;
+   every one must be stored once.
+3. Latency with IDLE: S messages appended one at a time to a watched mailbox,
+   time from the APPEND's completion to the row being visible, p50/p95; beside
+   it Dovecot's own floor, the time from APPEND to EXISTS on an idling client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from imapclient import IMAPClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailrouter.config import MailboxSettings, Secret, Settings
+from mailrouter.ingest_runner import ingest_once, run_ingest
+from mailrouter.store import db
+from mailrouter.store.models import MessageRecord
+from mailrouter.testing.servers import Dovecot
+from mailrouter.watch import WatchOptions
+
+BATCH = 500
+WORDS = [
+    "bins",
+    "council",
+    "tax",
+    "parking",
+    "housing",
+    "repair",
+    "complaint",
+    "request",
+    "planning",
+    "library",
+]
+
+
+def message(n: int, rng: random.Random) -> bytes:
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(200, 800)))
+    return (
+        f"Received: from mx.example.org by imap.council.example; Tue, 3 Feb 2026 09:15:02 +0000\r\n"
+        f'From: "Resident {n}" <resident{n}@example.org>\r\nTo: intake@council.example\r\n'
+        f"Subject: Enquiry {n} about {rng.choice(WORDS)}\r\nMessage-ID: <bench{n}@example.org>\r\n"
+        f"Date: Tue, 3 Feb 2026 09:14:00 +0000\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def client(port: int, user: str) -> IMAPClient:
+    imap = IMAPClient("127.0.0.1", port=port, ssl=False, timeout=60)
+    imap.login(user, "secret")
+    return imap
+
+
+def seed(port: int, user: str, raws: Sequence[bytes]) -> None:
+    imap = client(port, user)
+    for start in range(0, len(raws), 200):
+        imap.multiappend("INBOX", raws[start : start + 200])
+    imap.logout()
+
+
+def mailbox(name: str, port: int) -> MailboxSettings:
+    return MailboxSettings(
+        name=name, username=name, password=Secret("secret"), port=port, security="none"
+    )
+
+
+def fresh_db(root: Path, name: str) -> sessionmaker[Session]:
+    engine = db.make_engine(f"sqlite:///{root}/{name}.sqlite3")
+    db.upgrade(engine)
+    return db.session_factory(engine)
+
+
+def stored(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(MessageRecord)) or 0
+
+
+def baseline(port: int, user: str) -> float:
+    """Messages a second: a bare imapclient FETCH RFC822 loop, batches of 500."""
+    imap = client(port, user)
+    imap.select_folder("INBOX", readonly=True)
+    uids = imap.search()
+    started = time.perf_counter()
+    for start in range(0, len(uids), BATCH):
+        imap.fetch(uids[start : start + BATCH], ["RFC822"])
+    elapsed = time.perf_counter() - started
+    imap.logout()
+    return len(uids) / elapsed
+
+
+def throughput(port: int, root: Path, n: int) -> None:
+    rng = random.Random(1)
+    seed(port, "throughput", [message(i, rng) for i in range(n)])
+    settings = Settings(mailboxes=(mailbox("throughput", port),), base_dir=str(root))
+    bases, ours = [], []
+    for attempt in range(3):
+        bases.append(baseline(port, "throughput"))
+        sessions = fresh_db(root, f"throughput{attempt}")
+        started = time.perf_counter()
+        asyncio.run(ingest_once(settings, sessions))
+        ours.append(n / (time.perf_counter() - started))
+        assert stored(sessions) == n
+    base, mine = statistics.median(bases), statistics.median(ours)
+    print(f"throughput: bare imapclient FETCH RFC822 {base:,.0f} msgs/s (runs {_list(bases)})")
+    print(f"throughput: mailrouter ingest_once      {mine:,.0f} msgs/s (runs {_list(ours)})")
+    print(f"throughput: ratio {mine / base:.2f} (target >= 0.5)")
+
+
+def _list(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:,.0f}" for v in values)
+
+
+class Watcher:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.stop = asyncio.Event()
+        options = WatchOptions()
+        coroutine = run_ingest(settings, sessions, self.stop, options=options)
+        self.thread = threading.Thread(target=self.loop.run_until_complete, args=(coroutine,))
+
+    def __enter__(self) -> Watcher:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join()
+        self.loop.close()
+
+
+def wait_until(check: Callable[[], bool], timeout: float, poll: float = 0.05) -> float:
+    started = time.perf_counter()
+    while not check():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError("gave up waiting")
+        time.sleep(poll)
+    return time.perf_counter() - started
+
+
+def acceptance(port: int, root: Path, n: int, boxes: int) -> None:
+    names = [f"accept{i}" for i in range(boxes)]
+    settings = Settings(mailboxes=tuple(mailbox(b, port) for b in names), base_dir=str(root))
+    sessions = fresh_db(root, "acceptance")
+    rng = random.Random(2)
+    raws = [message(i, rng) for i in range(n)]
+    with Watcher(settings, sessions):
+        time.sleep(2)
+        started = time.perf_counter()
+        senders = [
+            threading.Thread(target=seed, args=(port, name, raws[i::boxes]))
+            for i, name in enumerate(names)
+        ]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+        wait_until(lambda: stored(sessions) >= n, 600, poll=0.2)
+        elapsed = time.perf_counter() - started
+    with sessions() as session:
+        per_id = session.execute(
+            select(MessageRecord.message_id, func.count()).group_by(MessageRecord.message_id)
+        ).all()
+    once = len(per_id) == n and all(c == 1 for _, c in per_id)
+    verdict = "PASS" if once else "FAIL"
+    print(
+        f"acceptance: {n:,} messages across {boxes} mailboxes while running: {verdict} "
+        f"(every one stored once: {once}; {elapsed:.1f} s from first APPEND to last row)"
+    )
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def notify_floor(port: int, samples: int) -> list[float]:
+    watcher, writer = client(port, "floor"), client(port, "floor")
+    watcher.select_folder("INBOX")
+    rng, found = random.Random(3), []
+    for i in range(samples):
+        watcher.idle()
+        writer.append("INBOX", message(i, rng))
+        appended = time.perf_counter()
+        while not any(r[1] == b"EXISTS" for r in watcher.idle_check(timeout=5) if len(r) > 1):
+            pass
+        found.append(time.perf_counter() - appended)
+        watcher.idle_done()
+    watcher.logout()
+    writer.logout()
+    return found
+
+
+def _more_than(sessions: sessionmaker[Session], n: int) -> Callable[[], bool]:
+    return lambda: stored(sessions) > n
+
+
+def latency(port: int, root: Path, samples: int) -> None:
+    settings = Settings(mailboxes=(mailbox("latency", port),), base_dir=str(root))
+    sessions = fresh_db(root, "latency")
+    writer, rng, found = client(port, "latency"), random.Random(4), []
+    with Watcher(settings, sessions):
+        time.sleep(2)
+        for i in range(samples):
+            time.sleep(rng.uniform(0.05, 0.3))
+            writer.append("INBOX", message(i, rng))
+            found.append(wait_until(_more_than(sessions, i), 30, poll=0.005))
+    writer.logout()
+    floor = notify_floor(port, min(samples, 50))
+    for label, values in (
+        ("mailrouter new-message-to-stored", found),
+        ("dovecot APPEND-to-EXISTS", floor),
+    ):
+        print(
+            f"latency: {label}: p50 {percentile(values, 0.5):.3f} s, "
+            f"p95 {percentile(values, 0.95):.3f} s over {len(values)}"
+        )
+    print("latency: target p95 < 1 s; Dovecot's notify floor is the second line")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--mailboxes", type=int, default=20)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument(
+        "--skip", choices=["throughput", "acceptance", "latency"], action="append", default=[]
+    )
+    args = parser.parse_args()
+    with (
+        Dovecot(mail_format="sdbox") as server,
+        tempfile.TemporaryDirectory(prefix="mrbench") as tmp,
+    ):
+        root = Path(tmp)
+        if "throughput" not in args.skip:
+            throughput(server.port, root, args.messages)
+        if "acceptance" not in args.skip:
+            acceptance(server.port, root, args.messages, args.mailboxes)
+        if "latency" not in args.skip:
+            latency(server.port, root, args.samples)
+
+
+if __name__ == "__main__":
+    main()
