@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -164,11 +165,13 @@ def verify(session: Session) -> Verification:
     )
     prev, expected, count = GENESIS, 1, 0
     query = select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)
-    for row in session.scalars(query):
-        problem = _check_row(row, expected, prev, deleted)
-        if problem:
-            return Verification(count, prev, broken_seq=expected, problem=problem)
-        prev, expected, count = row.row_hash, expected + 1, count + 1
+    # Streamed (a server-side cursor on PostgreSQL), so closed even when stopping early.
+    with closing(session.scalars(query)) as rows:
+        for row in rows:
+            problem = _check_row(row, expected, prev, deleted)
+            if problem:
+                return Verification(count, prev, broken_seq=expected, problem=problem)
+            prev, expected, count = row.row_hash, expected + 1, count + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq, head.row_hash) != (count, prev):
         problem = f"the chain ends at row {count}, but the head records row {head.seq}"
