@@ -27,7 +27,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, insert, select, text
@@ -36,14 +36,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter.config import Settings
 from mailrouter.parsing import ParsedMessage, parse
 from mailrouter.rawstore import RawItem, RawStore
+from mailrouter.records import address_rows, record_values
 from mailrouter.sources.base import Batch, Cursor
 from mailrouter.store.models import Base, MailboxState, MessageAddress, MessageRecord
 
 log = logging.getLogger(__name__)
 
 IN_CHUNK = 500
-# A Received: date further ahead than this is a wrong clock: the arrival time is used.
-CLOCK_SKEW = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,34 +206,6 @@ def _unique_content(
     return unique, len(prepared) - len(unique)
 
 
-def record_values(parsed: ParsedMessage, now: datetime) -> dict[str, object]:
-    """The ``messages`` columns that come from parsing (shared with quarantine retry)."""
-    received = parsed.received_at
-    headers = dict(parsed.headers)
-    headers.update({":parts": str(parsed.parts), ":depth": str(parsed.depth)})
-    if parsed.defects:
-        headers[":defects"] = ", ".join(parsed.defects)[:1000]
-    return {
-        "raw_sha256": parsed.raw_sha256,
-        "body_sha256": parsed.body_sha256,
-        "message_id": parsed.message_id,
-        "sender": parsed.sender,
-        "sender_name": parsed.sender_name,
-        "subject": parsed.subject,
-        "date_header": parsed.date,
-        "received_at": received if received and received <= now + CLOCK_SKEW else now,
-        "in_reply_to": parsed.in_reply_to,
-        "references": parsed.references,
-        "authentication_results": parsed.authentication_results,
-        "size": parsed.size,
-        "attachments": [a.as_json() for a in parsed.attachments],
-        "headers": headers,
-        "parse_ms": round(parsed.parse_ms, 3),
-        "status": "quarantined" if parsed.quarantine_reason else "parsed",
-        "quarantine_reason": parsed.quarantine_reason,
-    }
-
-
 def _insert_records(
     session: Session, mailbox: str, folder: str, prepared: Sequence[Prepared], now: datetime
 ) -> list[int]:
@@ -265,18 +236,6 @@ def _insert_records(
         )
         ids.update((key, pk) for key, pk in found)
     return [ids[p.source_key] for p in prepared]
-
-
-def address_rows(message_pk: int, parsed: ParsedMessage) -> list[dict[str, object]]:
-    return [
-        {
-            "message_pk": message_pk,
-            "role": a.role,
-            "address": a.address,
-            "display_name": a.display_name,
-        }
-        for a in parsed.addresses
-    ]
 
 
 def _insert_addresses(session: Session, ids: Sequence[int], prepared: Sequence[Prepared]) -> None:

@@ -145,11 +145,11 @@ def parse(
     shape = _Shape()
     if not reasons:
         bounds = Limits(
-            max_parts=limits.max_parts,
-            max_depth=limits.max_mime_depth,
-            deadline=started + limits.parse_timeout_seconds,
-            timeout_seconds=limits.parse_timeout_seconds,
-            clock=clock,
+            limits.max_parts,
+            limits.max_mime_depth,
+            started + limits.parse_timeout_seconds,
+            limits.parse_timeout_seconds,
+            clock,
         )
         shape, problem = _scan(raw, top, body_start, bounds)
         reasons.extend(problem)

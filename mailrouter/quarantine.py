@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
 from mailrouter.errors import PermanentError
-from mailrouter.ingest import address_rows, record_values
 from mailrouter.parsing import parse
 from mailrouter.rawstore import RawStore
+from mailrouter.records import address_rows, record_values
 from mailrouter.store.models import MessageAddress, MessageRecord
 
 QUARANTINED = "quarantined"

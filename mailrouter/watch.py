@@ -118,48 +118,39 @@ class FolderWatcher:
         self.report = FolderReport(mailbox.name, folder)
         self._last_health = datetime.min.replace(tzinfo=UTC)
         self._failing = False
+        self._failures = 0  # in a row, for the backoff
 
     async def run(self) -> None:
+        """Watch until stopped: reconnect after every failure, with backoff."""
         logs.source_var.set(ingest.source_name(self.mailbox.name, self.folder))
-        attempt = 0
         while not self.ctx.stop.is_set():
-            source = None
-            try:
-                source = self.ctx.sources(self.mailbox, self.folder)
-                await self._session(source, once=False)
-            except (TransientError, PermanentError) as exc:
-                attempt += 1
-                await self._failed(str(exc), attempt, permanent=isinstance(exc, PermanentError))
-            # A bug must not end one folder's watch silently: it is a failure like any other.
-            except Exception as exc:
-                log.exception("mailbox.internal_error")
-                attempt += 1
-                await self._failed(f"internal error: {type(exc).__name__}: {exc}", attempt, True)
-            else:
-                attempt = 0
-            finally:
-                if source is not None:
-                    await self.ctx.call(source.close)
+            await self._attempt(once=False)
 
     async def run_once(self) -> FolderReport:
-        """Open, store everything pending, close; failures are recorded, not raised."""
+        """Open, store everything pending, close; a failure is recorded, not raised."""
         logs.source_var.set(ingest.source_name(self.mailbox.name, self.folder))
-        source = None
+        self.report.error = await self._attempt(once=True)
+        return self.report
+
+    async def _attempt(self, *, once: bool) -> str | None:
+        """One connection's life. A failure is recorded and, unless ``once``, backed off."""
+        source: MailSource | None = None
+        error, permanent = None, False
         try:
             source = self.ctx.sources(self.mailbox, self.folder)
-            await self._session(source, once=True)
+            await self._session(source, once=once)
         except (TransientError, PermanentError) as exc:
-            self.report.error = str(exc)
-            await self._failed(str(exc), 1, permanent=False, sleep=False)
-        # As in run(): a bug is recorded as this folder's failure; other folders go on.
+            error, permanent = str(exc), isinstance(exc, PermanentError)
+        # A bug must not end one folder's watch silently: it is a failure like any other.
         except Exception as exc:
             log.exception("mailbox.internal_error")
-            self.report.error = f"internal error: {type(exc).__name__}: {exc}"
-            await self._failed(self.report.error, 1, permanent=True, sleep=False)
+            error, permanent = f"internal error: {type(exc).__name__}: {exc}", True
         finally:
             if source is not None:
                 await self.ctx.call(source.close)
-        return self.report
+        if error is not None:
+            await self._failed(error, permanent, sleep=not once)
+        return error
 
     async def _session(self, source: MailSource, *, once: bool) -> None:
         ctx = self.ctx
@@ -237,6 +228,7 @@ class FolderWatcher:
             )
 
     def _recovered(self) -> None:
+        self._failures = 0
         if self._failing:
             self._failing = False
             log.info("mailbox.reconnected")
@@ -285,9 +277,8 @@ class FolderWatcher:
         finally:
             loop.remove_reader(fileno)
 
-    async def _failed(
-        self, error: str, attempt: int, permanent: bool, *, sleep: bool = True
-    ) -> None:
+    async def _failed(self, error: str, permanent: bool, *, sleep: bool) -> None:
+        self._failures += 1
         if not self._failing:
             log.warning("mailbox.failing error=%s", error)
         self._failing = True
@@ -308,5 +299,5 @@ class FolderWatcher:
         if sleep:
             options = self.ctx.options
             step = options.backoff_max_seconds if permanent else options.backoff_base_seconds
-            delay = backoff_seconds(attempt, step, options.backoff_max_seconds, self.ctx.rng)
+            delay = backoff_seconds(self._failures, step, options.backoff_max_seconds, self.ctx.rng)
             await self.ctx.sleep(delay)
