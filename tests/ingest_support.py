@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from mailrouter.config import (
 )
 from mailrouter.ingest_runner import run_ingest
 from mailrouter.store.models import MessageRecord
-from mailrouter.watch import WatchOptions
+from mailrouter.watch import SourceFactory, WatchOptions
 
 # The test Dovecot's shared password.
 PASSWORD = "secret"
@@ -125,21 +125,17 @@ class BackgroundIngest:
         settings: Settings,
         sessions: sessionmaker[Session],
         options: WatchOptions = FAST,
+        sources: SourceFactory | None = None,
     ) -> None:
         self._loop = asyncio.new_event_loop()
         self._stop = asyncio.Event()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(settings, sessions, options), daemon=True
-        )
+        coroutine = run_ingest(settings, sessions, self._stop, options=options, sources=sources)
+        self._thread = threading.Thread(target=self._run, args=(coroutine,), daemon=True)
 
-    def _run(
-        self, settings: Settings, sessions: sessionmaker[Session], options: WatchOptions
-    ) -> None:
+    def _run(self, coroutine: Coroutine[object, object, None]) -> None:
         try:
-            self._loop.run_until_complete(
-                run_ingest(settings, sessions, self._stop, options=options)
-            )
+            self._loop.run_until_complete(coroutine)
         except BaseException as exc:  # reported by stop()
             self._error = exc
         finally:
