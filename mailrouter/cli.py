@@ -16,6 +16,7 @@ from mailrouter.app import App
 from mailrouter.commands import (
     config_cmd,
     db_cmd,
+    demo_cmd,
     ingest_cmd,
     models,
     outbox_cmd,
@@ -26,6 +27,7 @@ from mailrouter.errors import ConfigError, MailrouterError
 
 COMMANDS: tuple[click.Command, ...] = (
     run_cmd.run,
+    demo_cmd.demo,
     config_cmd.check_config,
     db_cmd.db,
     ingest_cmd.ingest,
