@@ -34,13 +34,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
 from mailrouter.domain import CaseStatus
-from mailrouter.register import audit, casework, deletion, people, queries
+from mailrouter.register import audit, casework, deletion, importer, people, queries, sar
 from mailrouter.register.records import Context, case_of, find_case, find_customer, record
 from mailrouter.register.states import NoticeKind
 from mailrouter.register.views import case_detail
@@ -233,6 +234,29 @@ class Register:
             return found
 
         return self._run(actor, now, work)
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        actor: str,
+        now: datetime,
+        checked: importer.Progress | None = None,
+        written: importer.Progress | None = None,
+    ) -> importer.ImportSummary:
+        """Check every row, then import all of them in this one transaction, or none."""
+
+        def work(s: Session, c: Context) -> importer.ImportSummary:
+            rows = importer.check_file(s, path, c, checked)
+            return importer.import_rows(s, rows, c, written)
+
+        return self._run(actor, now, work)
+
+    def sar_export(
+        self, key: str, out_dir: Path, *, actor: str, now: datetime
+    ) -> tuple[Path, Path]:
+        data = self._run(actor, now, lambda s, c: sar.collect(s, c, find_customer(s, key, c)))
+        return sar.write(data, out_dir, self.settings.general.council_name)
 
 
 def _is_customer_key(key: str) -> bool:
