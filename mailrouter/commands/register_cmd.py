@@ -17,6 +17,7 @@ from mailrouter.app import App
 from mailrouter.commands.common import actor_option
 from mailrouter.commands.register_io_cmd import export_cmd, import_cmd, sar_export
 from mailrouter.domain import CaseStatus
+from mailrouter.headertext import display
 from mailrouter.register import casework
 from mailrouter.register.measures import CADENCES, MEDIA
 from mailrouter.register.people import (
@@ -116,7 +117,8 @@ def show(app: App, *, case: str, actor: str) -> None:
     click.echo(
         f"Case {entry['reference']} (id {entry['id']}): {entry['status']}, round {entry['round']}"
     )
-    click.echo(f"  customer {person['id']}: {person['full_name']}")
+    click.echo(f"  customer {person['id']}: {display(person['full_name'], 300)}")
+    _lines("customer note", [person["staff_note"]] if person["staff_note"] else [])
     _lines("address", [e["address"] for e in detail["emails"]])
     _lines("alias", [f"{a['kind']}: {a['value']}" for a in detail["aliases"]])
     _lines(
@@ -141,7 +143,7 @@ def show(app: App, *, case: str, actor: str) -> None:
         "staff_note",
     ):
         if entry.get(key):
-            click.echo(f"  {key.replace('_', ' ')}: {entry[key]}")
+            _lines(key.replace("_", " "), [entry[key]])
     _lines("measure", detail["special_measures"])
     _lines(
         "approval",
@@ -170,8 +172,9 @@ def show(app: App, *, case: str, actor: str) -> None:
 
 
 def _lines(label: str, values: list[str]) -> None:
+    # Register text may come from imported spreadsheets: no control characters reach the terminal.
     for value in values:
-        click.echo(f"  {label}: {value}")
+        click.echo(f"  {label}: {display(str(value), 1000)}")
 
 
 @register.command("list")

@@ -35,6 +35,10 @@ def collect(session: Session, ctx: Context, customer: Customer) -> dict[str, Any
             select(CustomerEmail.normalized).where(CustomerEmail.customer_id == customer.id)
         )
     )
+    # Recorded first, so the export lists itself among the reads of the record.
+    record(
+        session, ctx, "customer.sar_exported", customer, customer_id=customer.id, case_id=case.id
+    )
     data = {
         "generated_at": ctx.now.isoformat(),
         "generated_by": ctx.actor,
@@ -44,9 +48,6 @@ def collect(session: Session, ctx: Context, customer: Customer) -> dict[str, Any
         "flags": _flags(session, customer.id, emails),
         "audit": _audit_rows(session, customer.id),
     }
-    record(
-        session, ctx, "customer.sar_exported", customer, customer_id=customer.id, case_id=case.id
-    )
     result: dict[str, Any] = audit.jsonable(data)
     return result
 
