@@ -32,6 +32,7 @@ from mailrouter.ingest_runner import ingest_once, run_ingest
 from mailrouter.outbound.smtp import SmtpTransport
 from mailrouter.routing import Router, RoutingStats
 from mailrouter.services import build_router, describer, raw_loader
+from mailrouter.store import db, outbox
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,24 @@ class PassSummary:
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_leases(sessions: sessionmaker[Session]) -> None:
+    """At start-up, take back work a killed daemon on this machine had leased."""
+    with db.transaction(sessions) as session:
+        freed = outbox.release_dead_leases(session, socket.gethostname(), _pid_alive)
+    if freed:
+        log.warning("outbox.leases_released count=%d", freed)
 
 
 def _worker(
@@ -82,6 +101,7 @@ async def run_forever(
     settings: Settings, sessions: sessionmaker[Session], stop: asyncio.Event, clock: Clock = utcnow
 ) -> None:
     router = build_router(settings)
+    release_dead_leases(sessions)
     async with SmtpTransport(settings.smtp) as transport:
         worker = _worker(settings, sessions, transport, clock)
         log.info("daemon.started mailboxes=%d", len(settings.mailboxes))
@@ -95,6 +115,7 @@ async def run_forever(
 async def run_once(
     settings: Settings, sessions: sessionmaker[Session], clock: Clock = utcnow
 ) -> PassSummary:
+    release_dead_leases(sessions)
     reports = await ingest_once(settings, sessions)
     stored = sum(r.stored for r in reports)
     router = build_router(settings)

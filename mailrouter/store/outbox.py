@@ -18,7 +18,7 @@ Delivery is at-least-once and every effect is idempotent:
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -163,3 +163,31 @@ def requeue(session: Session, row_id: int, *, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def release_dead_leases(session: Session, host: str, alive: Callable[[int], bool]) -> int:
+    """Free rows leased by workers on ``host`` whose process has gone (killed, crashed).
+
+    Worker ids are "host:pid". Without this a restarted daemon would wait out
+    the dead worker's lease before performing those rows again.
+    """
+    rows = session.execute(
+        select(OutboxRow.id, OutboxRow.leased_by).where(
+            OutboxRow.state == OutboxState.leased, OutboxRow.leased_by.like(f"{host}:%")
+        )
+    ).all()
+    dead = [
+        row_id
+        for row_id, worker in rows
+        if worker is not None
+        and worker.rpartition(":")[2].isdigit()
+        and not alive(int(worker.rpartition(":")[2]))
+    ]
+    if dead:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(dead), OutboxRow.state == OutboxState.leased)
+            .values(state=OutboxState.pending, leased_by=None, leased_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(dead)

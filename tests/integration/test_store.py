@@ -145,3 +145,18 @@ def test_concurrent_claims_never_share_a_row(
         t.join()
     assert not set(claimed["a"]) & set(claimed["b"])
     assert len(claimed["a"]) + len(claimed["b"]) == 200
+
+
+def test_leases_of_dead_workers_on_this_host_are_released(sessions: sessionmaker[Session]) -> None:
+    for key in ("a", "b", "c"):
+        _enqueue(sessions, key)
+    with db.transaction(sessions) as s:
+        outbox.claim(s, worker="host1:111", now=T0, limit=1)
+        outbox.claim(s, worker="host1:222", now=T0, limit=1)
+        outbox.claim(s, worker="host2:111", now=T0, limit=1)
+    with db.transaction(sessions) as s:
+        freed = outbox.release_dead_leases(s, "host1", alive=lambda pid: pid == 222)
+    assert freed == 1
+    with sessions() as s:
+        states = dict(s.execute(select(OutboxRow.idempotency_key, OutboxRow.state)).all())
+    assert states == {"a": OutboxState.pending, "b": OutboxState.leased, "c": OutboxState.leased}
