@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.ingest import lock_state
@@ -29,6 +30,13 @@ class Failure:
     consecutive: int
     failing_since: datetime
     alerted: bool  # an alert was enqueued by this call
+
+
+def describe(exc: BaseException) -> str:
+    """An error for logs and the status table: never a statement's parameters."""
+    if isinstance(exc, StatementError) and exc.orig is not None:
+        return f"{type(exc).__name__}: {type(exc.orig).__name__}: {str(exc.orig)[:500]}"
+    return f"{type(exc).__name__}: {str(exc)[:500]}"
 
 
 def record_success(
