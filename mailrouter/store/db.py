@@ -32,7 +32,11 @@ def make_engine(url: str, *, password: str | None = None, echo: bool = False) ->
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, echo=echo, connect_args={"timeout": 30})
+        # hide_parameters: a failed statement's error must not carry message bytes or
+        # personal data into logs.
+        engine = create_engine(
+            parsed, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -41,7 +45,7 @@ def make_engine(url: str, *, password: str | None = None, echo: bool = False) ->
             parsed = parsed.set(drivername="postgresql+psycopg")
         if password is not None:
             parsed = parsed.set(password=password)
-        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return create_engine(parsed, echo=echo, hide_parameters=True, pool_pre_ping=True)
     raise StoreError(f"unsupported database: {parsed.get_backend_name()}")
 
 

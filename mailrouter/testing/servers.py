@@ -112,10 +112,15 @@ class Dovecot:
         wait_for_port(self.port)
         pid_file = self.root / "run" / "master.pid"
         deadline = time.monotonic() + 10
-        # The master writes its pid file a moment after it starts listening.
-        while not pid_file.exists() and time.monotonic() < deadline:
+        # The master writes its pid file a moment after it starts listening, and a
+        # reader can catch it created but still empty.
+        while time.monotonic() < deadline:
+            text = pid_file.read_text().strip() if pid_file.exists() else ""
+            if text.isdigit():
+                self._pid = int(text)
+                return
             time.sleep(0.02)
-        self._pid = int(pid_file.read_text().strip())
+        raise TimeoutError(f"Dovecot wrote no pid to {pid_file}")
 
     def account(self, user: str) -> tuple[str, str]:
         """(user, password) for a mailbox; any user name logs in, its folder made on first use."""
