@@ -14,12 +14,14 @@ import click
 from mailrouter import __version__
 from mailrouter.app import App
 from mailrouter.commands import (
+    audit_cmd,
     config_cmd,
     db_cmd,
     demo_cmd,
     ingest_cmd,
     models,
     outbox_cmd,
+    register_cmd,
     routing_cmd,
     run_cmd,
 )
@@ -33,6 +35,8 @@ COMMANDS: tuple[click.Command, ...] = (
     ingest_cmd.ingest,
     ingest_cmd.status,
     ingest_cmd.quarantine_group,
+    register_cmd.register,
+    audit_cmd.audit,
     routing_cmd.explain,
     routing_cmd.diverted,
     outbox_cmd.outbox,
