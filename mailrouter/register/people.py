@@ -81,6 +81,10 @@ def add_customer(session: Session, ctx: Context, person: NewCustomer, new: NewCa
         raise PolicyError("a case cannot be opened in the future")
     state = states.open_case(new.stage, new.opened_on, new.extreme_reason)
     check_spocs(ctx, new.spoc_id, new.deputy_spoc_id)
+    if new.reference:
+        taken = select(Case.id).where(Case.reference == check_reference(new.reference))
+        if session.scalars(taken).first() is not None:
+            raise PolicyError(f"case reference {new.reference} is already in use")
     customer = Customer(
         full_name=person.full_name.strip(),
         postal_address=person.postal_address,
