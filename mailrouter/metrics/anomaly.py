@@ -63,14 +63,20 @@ def anomaly_flags(
     scores = [
         _score({name: logs[name][i] for name in FEATURES}, centres) for i in range(len(feats))
     ]
-    ranked = sorted(scores)
-    cut = ranked[min(len(ranked) - 1, int(quantile * len(ranked)))]
-    limit = max(cut, SCORE_FLOOR)
+    limit = max(_quantile(sorted(scores), quantile), SCORE_FLOOR)
     flags = []
     for m, f, score in zip(population, feats, scores, strict=True):
         if score > limit:
             flags.append(_flag(m, f, score=score, limit=limit, quantile=quantile, window=window))
     return flags
+
+
+def _quantile(ranked: Sequence[float], q: float) -> float:
+    """The ``q`` quantile by linear interpolation (the "inclusive" method)."""
+    position = q * (len(ranked) - 1)
+    low = int(position)
+    high = min(low + 1, len(ranked) - 1)
+    return ranked[low] + (ranked[high] - ranked[low]) * (position - low)
 
 
 def _score(values: dict[str, float], centres: dict[str, tuple[float, float]]) -> float:
