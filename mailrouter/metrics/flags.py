@@ -17,10 +17,14 @@ from datetime import date, timedelta
 
 from mailrouter.config import ThresholdSettings
 from mailrouter.metrics.record import week_of
-from mailrouter.metrics.snapshot import DayCounts, SenderMetrics
+from mailrouter.metrics.snapshot import COUNTERS, DayCounts, SenderMetrics
 
 # A senior share means little on one or two messages.
 MIN_SENIOR_CONTACTS = 3
+# Complaints in a month above which a person should check for repeats on closed
+# matters. Challenging an outcome, even more than once, is not misconduct
+# (policy), so this only asks IG to look.
+COMPLAINTS_PER_MONTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +67,7 @@ def _group(days: Iterable[DayCounts], key: Callable[[date], date]) -> dict[date,
 
 
 def _evidence(days: list[DayCounts], **extra: object) -> dict[str, object]:
-    counts = {
-        c: sum(int(getattr(d, c)) for d in days)
-        for c in ("messages", "manual", "senior", "out_of_hours", "abusive", "while_open")
-    }
+    counts = {c: sum(int(getattr(d, c)) for d in days) for c in COUNTERS}
     timeline = [[d.day.isoformat(), d.messages] for d in sorted(days, key=lambda x: x.day)]
     return {"counts": counts, "timeline": timeline, **extra}
 
@@ -78,6 +79,7 @@ def evaluate(metrics: SenderMetrics, limits: ThresholdSettings) -> list[Flag]:
     flags += _scatter_gun(metrics, limits)
     flags += _senior(metrics, limits)
     flags += _abusive(metrics)
+    flags += _complaints(metrics)
     return flags
 
 
@@ -198,6 +200,30 @@ def _abusive(m: SenderMetrics) -> list[Flag]:
                     (month, month_end(month)),
                     value=abusive,
                     threshold=1,
+                    text=text,
+                    days=days,
+                    explained=True,
+                )
+            )
+    return found
+
+
+def _complaints(m: SenderMetrics) -> list[Flag]:
+    found: list[Flag] = []
+    for month, days in sorted(_group(m.days, month_of).items()):
+        complaints = sum(d.complaints for d in days)
+        if complaints > COMPLAINTS_PER_MONTH:
+            text = (
+                f"Sent {complaints} messages read as complaints in {month_name(month)}"
+                f" (threshold {COMPLAINTS_PER_MONTH}); check whether they repeat closed matters"
+            )
+            found.append(
+                _flag(
+                    m,
+                    "repeat-complaints",
+                    (month, month_end(month)),
+                    value=complaints,
+                    threshold=COMPLAINTS_PER_MONTH,
                     text=text,
                     days=days,
                     explained=True,

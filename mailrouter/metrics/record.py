@@ -29,6 +29,7 @@ from mailrouter.store.models.register import Case, CustomerEmail, LegalHold
 CHANNELS = ("phone", "counter", "letter", "web-form", "social-media", "email")
 # Detector labels that count as abusive language (threats are abusive too).
 ABUSIVE_LABELS = frozenset({"abuse", "threat"})
+COMPLAINT_LABEL = "complaint"
 RECIPIENT_ROLES = frozenset({"to", "cc", "envelope-to"})
 # A message to hundreds of addresses is one mailing, not hundreds of staff; the
 # cap also keeps the per-message work bounded.
@@ -71,6 +72,7 @@ def record_message_metrics(
         "out_of_hours": int(is_out_of_hours(local, settings.general.nation)),
         "abusive": int(bool(hits_labels & ABUSIVE_LABELS)),
         "while_open": int(_matter_open(session, sender, local.date())),
+        "complaints": int(COMPLAINT_LABEL in hits_labels),
     }
     _bump_day(session, sender, local.date(), counts)
     _bump_recipients(session, sender, week_of(local.date()), sorted(recipients))
@@ -106,6 +108,7 @@ def record_manual_contact(
         "out_of_hours": int(is_out_of_hours(local, settings.general.nation)),
         "abusive": 0,
         "while_open": int(_matter_open(session, address, local.date())),
+        "complaints": 0,
     }
     _bump_day(session, address, local.date(), counts)
     if staff:

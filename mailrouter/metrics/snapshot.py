@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from mailrouter.store.models.metrics import SenderDay, SenderWeekRecipient
 from mailrouter.store.models.register import CustomerEmail
 
-COUNTERS = ("messages", "manual", "senior", "out_of_hours", "abusive", "while_open")
+COUNTERS = (
+    "messages",
+    "manual",
+    "senior",
+    "out_of_hours",
+    "abusive",
+    "while_open",
+    "complaints",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +38,7 @@ class DayCounts:
     out_of_hours: int = 0
     abusive: int = 0
     while_open: int = 0
+    complaints: int = 0
 
     def __add__(self, other: DayCounts) -> DayCounts:
         return DayCounts(self.day, *(getattr(self, c) + getattr(other, c) for c in COUNTERS))

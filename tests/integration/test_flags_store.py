@@ -95,13 +95,20 @@ def test_counters_are_upserted_per_day_and_week(sessions: sessionmaker[Session])
         _store(s, "a@example.org", MONDAY + timedelta(hours=9), ["officer1@council.example"])
         # Saturday 7 Nov: out of hours; the detector's label counts as abusive.
         saturday = MONDAY + timedelta(days=5)
-        _store(s, "a@example.org", saturday, ["officer2@council.example"], frozenset({"abuse"}))
+        _store(
+            s,
+            "a@example.org",
+            saturday,
+            ["officer2@council.example"],
+            frozenset({"abuse", "complaint"}),
+        )
     with sessions() as s:
         rows = {r.day: r for r in s.scalars(select(SenderDay))}
         (metrics,) = load_snapshot(s, date(2026, 11, 1), date(2026, 11, 30))
     monday = rows[date(2026, 11, 2)]
     assert (monday.messages, monday.senior, monday.out_of_hours) == (2, 1, 1)  # 19:00 is evening
-    assert (rows[date(2026, 11, 7)].out_of_hours, rows[date(2026, 11, 7)].abusive) == (1, 1)
+    saturday_row = rows[date(2026, 11, 7)]
+    assert (saturday_row.out_of_hours, saturday_row.abusive, saturday_row.complaints) == (1, 1, 1)
     assert metrics.week_recipients[date(2026, 11, 2)] == frozenset(
         {"officer1@council.example", "officer2@council.example", CHIEF}
     )

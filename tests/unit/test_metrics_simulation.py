@@ -24,13 +24,18 @@ SERVICES = [f"service{n}@council.example" for n in range(12)]
 CHIEF = "chief.executive@council.example"
 
 
-def _sender(subject: str, contacts: list[tuple[int, str, bool, bool]]) -> SenderMetrics:
-    """``contacts``: (day offset, staff address, out of hours, abusive)."""
+def _sender(
+    subject: str, contacts: list[tuple[int, str, bool, bool]], complaints: int = 0
+) -> SenderMetrics:
+    """``contacts``: (day offset, staff address, out of hours, abusive); the first
+    ``complaints`` of them are read as complaints."""
     days: dict[date, DayCounts] = {}
     weeks: dict[date, set[str]] = {}
-    for offset, staff, ooh, abusive in contacts:
+    for n, (offset, staff, ooh, abusive) in enumerate(contacts):
         day = START + timedelta(days=offset)
-        new = DayCounts(day, 1, 0, int(staff == CHIEF), int(ooh), int(abusive), 0)
+        new = DayCounts(
+            day, 1, 0, int(staff == CHIEF), int(ooh), int(abusive), 0, int(n < complaints)
+        )
         days[day] = days[day] + new if day in days else new
         weeks.setdefault(week_of(day), set()).add(staff)
     return SenderMetrics(
@@ -59,10 +64,14 @@ def _scripted() -> dict[str, SenderMetrics]:
     senior = [(d, CHIEF, False, False) for d in (1, 4, 8, 15, 22)] + [
         (3, SERVICES[1], False, False)
     ]
+    # Five complaints in a month about matters the council has closed.
+    repeat = [(d, "complaints@council.example", False, False) for d in (1, 6, 11, 17, 24, 26)]
     return {
+        "repeat@example.org": _sender("repeat@example.org", repeat, complaints=5),
         "scatter@example.org": _sender("scatter@example.org", scatter),
         "high@example.org": _sender("high@example.org", high),
-        "polite@example.org": _sender("polite@example.org", polite),
+        # One complaint, about a missed timescale: legitimate, not misconduct.
+        "polite@example.org": _sender("polite@example.org", polite, complaints=1),
         "senior@example.org": _sender("senior@example.org", senior),
     }
 
@@ -95,6 +104,10 @@ def test_simulation_flags_the_scripted_senders_and_spares_the_rest() -> None:
     assert {"volume-month", "volume-day"} <= kinds["high@example.org"]
     assert "Made 92 contacts in November 2026 (threshold 60)" in texts["high@example.org"]
     assert "senior-staff" in kinds["senior@example.org"]
+    assert kinds["repeat@example.org"] == {"repeat-complaints"}
+    assert texts["repeat@example.org"][0].startswith(
+        "Sent 5 messages read as complaints in November 2026 (threshold 3)"
+    )
     assert "polite@example.org" not in flags
 
     flagged_ordinary = sum(1 for s in flags if s.startswith("person"))

@@ -28,6 +28,8 @@ class SenderDay(Base):
     out_of_hours: Mapped[int] = mapped_column(Integer, default=0)
     abusive: Mapped[int] = mapped_column(Integer, default=0)
     while_open: Mapped[int] = mapped_column(Integer, default=0)
+    # Messages the detectors read as a new complaint or an escalation.
+    complaints: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_sender_days_day", "day"),)
 

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("out_of_hours", sa.Integer(), nullable=False),
         sa.Column("abusive", sa.Integer(), nullable=False),
         sa.Column("while_open", sa.Integer(), nullable=False),
+        sa.Column("complaints", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("sender", "day", name=op.f("pk_sender_days")),
     )
     op.create_index("ix_sender_days_day", "sender_days", ["day"], unique=False)
