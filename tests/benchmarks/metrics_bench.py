@@ -18,7 +18,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
@@ -54,24 +54,19 @@ def seed_history(sessions: sessionmaker[Session], messages: int, already: int) -
                 "out_of_hours": 0,
                 "abusive": 0,
                 "while_open": 0,
+                "complaints": 0,
             }
             for k, v in days.items()
         ]
+        # The second seeding adds to the first: rows already there are kept as they are.
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         for i in range(0, len(rows), 20_000):
-            conn.execute(
-                insert(SenderDay).prefix_with("OR IGNORE")
-                if conn.dialect.name == "sqlite"
-                else insert(SenderDay),
-                rows[i : i + 20_000],
-            )
+            stmt = dialect.insert(SenderDay).on_conflict_do_nothing()
+            conn.execute(stmt, rows[i : i + 20_000])
         wrows = [{"sender": a, "week": b, "recipient": c, "messages": 1} for a, b, c in weeks]
         for i in range(0, len(wrows), 20_000):
-            conn.execute(
-                insert(SenderWeekRecipient).prefix_with("OR IGNORE")
-                if conn.dialect.name == "sqlite"
-                else insert(SenderWeekRecipient),
-                wrows[i : i + 20_000],
-            )
+            stmt = dialect.insert(SenderWeekRecipient).on_conflict_do_nothing()
+            conn.execute(stmt, wrows[i : i + 20_000])
 
 
 def measure(sessions: sessionmaker[Session], count: int) -> float:
