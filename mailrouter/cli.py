@@ -16,8 +16,10 @@ from mailrouter.app import App
 from mailrouter.commands import (
     audit_cmd,
     config_cmd,
+    contact_cmd,
     db_cmd,
     demo_cmd,
+    flags_cmd,
     ingest_cmd,
     models,
     outbox_cmd,
@@ -39,6 +41,8 @@ COMMANDS: tuple[click.Command, ...] = (
     audit_cmd.audit,
     routing_cmd.explain,
     routing_cmd.diverted,
+    flags_cmd.flags,
+    contact_cmd.contact,
     outbox_cmd.outbox,
     models.models,
 )

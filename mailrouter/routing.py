@@ -34,6 +34,7 @@ from mailrouter.domain import (
     RoutedMessage,
 )
 from mailrouter.logs import message_key_var
+from mailrouter.metrics.record import record_message_metrics
 from mailrouter.pipeline import decide
 from mailrouter.store.models import MessageAddress, MessageRecord
 from mailrouter.store.models.register import Case
@@ -148,6 +149,14 @@ class Router:
     def _decide(self, session: Session, record: MessageRecord, now: datetime) -> Decision:
         msg, ctx = self.context_for(session, record, now)
         decision = decide(msg, ctx)
+        # Contact metrics, O(1) upserts in this same transaction: counted exactly once.
+        record_message_metrics(
+            session,
+            record,
+            [("to", a) for a in msg.recipients],
+            {h.label for h in ctx.hits},
+            self.settings,
+        )
         log.info(
             "message.decided verdict=%s reasons=%s actions=%d",
             decision.verdict.value,
