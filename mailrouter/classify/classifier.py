@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mailrouter.classify.cues import confidence
 from mailrouter.classify.decision import (
     DEFAULT_POLICY,
     DecisionPolicy,
@@ -115,12 +116,12 @@ class Classifier:
         if welfare is not None:
             hits.append(welfare)
         hits += recall_net(hits, _NET_LABELS, signals, fallback, self.policy)
-        safety = (
-            (Label.THREAT, threat_matches(threat_view(fields))),
-            (Label.ABUSE, abuse_matches(plain)),
-        )
-        for label, matches in safety:
-            hit = decide(label, matches, signals, fallback, self.policy)
+        abuse = abuse_matches(plain)
+        # How much this reads as abuse: the models confuse abuse with threats.
+        rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0))
+        threats = threat_matches(threat_view(fields))
+        threat = decide(Label.THREAT, threats, signals, fallback, policy=self.policy, rival=rival)
+        for hit in (threat, decide(Label.ABUSE, abuse, signals, fallback, policy=self.policy)):
             if hit is not None:
                 hits.append(hit)
         return Classification(tuple(hits))

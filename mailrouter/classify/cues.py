@@ -5,6 +5,10 @@ is ``1 - prod(1 - weight)`` over the distinct cues that matched, so one strong
 cue (0.9) decides alone while weak cues (0.3) need company. Patterns use only
 bounded gaps (``[^.?!\\n]{0,80}``), never nested repetition, so no input can make
 them backtrack for long.
+
+Most messages match few cues, so each cue carries the first three letters of
+every word a match can begin with (worked out from the pattern; see
+``anchors``). A cue whose anchors start no word of the text is not run at all.
 """
 
 from __future__ import annotations
@@ -12,13 +16,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from mailrouter.classify.anchors import ANCHOR_LENGTH, Paths, anchors
 from mailrouter.classify.labels import Hit, Label
 from mailrouter.classify.text import Field, Span
 
+_WORD = re.compile(r"\w+")
 # At most this many evidence spans per hit: enough to show why, short enough to read.
 MAX_EVIDENCE = 5
 TEXT_FIELDS: tuple[Field, ...] = (Field.SUBJECT, Field.BODY)
+
+
+@lru_cache(maxsize=64)
+def word_starts(text: str) -> Paths:
+    """The first three letters (casefolded) of every word in ``text``."""
+    return frozenset(word[:ANCHOR_LENGTH] for word in _WORD.findall(text.casefold()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +41,11 @@ class Cue:
     weight: float
     # Optional veto on a match, given the sentence around it (e.g. "about me").
     reject: Callable[[str], bool] | None = None
+    # See ``anchors``: None means the cue is always run.
+    starts: Paths | None = None
+
+    def may_match(self, text: str) -> bool:
+        return self.starts is None or not self.starts.isdisjoint(word_starts(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +55,7 @@ class CueMatch:
 
 
 def cue(name: str, regex: str, weight: float, reject: Callable[[str], bool] | None = None) -> Cue:
-    return Cue(name, re.compile(regex, re.IGNORECASE), weight, reject)
+    return Cue(name, re.compile(regex, re.IGNORECASE), weight, reject, anchors(regex))
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -56,6 +74,8 @@ def find(
     for item in cues:
         for field in scanned:
             text = fields[field]
+            if not item.may_match(text):
+                continue
             for match in item.pattern.finditer(text):
                 if item.reject and item.reject(sentence_around(text, *match.span())):
                     continue

@@ -8,6 +8,7 @@ the same data in the same order every time. Formats, from each README:
   set's labels are in ``labels-levela.csv``.
 - ThreatGram 101 (CC BY 4.0), JSON list with ``reply`` and ``Label``: 2 is a
   threat or call for violence, 1 a call for legal punishment, 0 neither.
+  The threat model also reads a third of Davidson's offensive tweets as negatives.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ OLID_TEST = ABUSE_DIR / "olid/testset-levela.tsv"
 OLID_TEST_LABELS = ABUSE_DIR / "olid/labels-levela.csv"
 THREATGRAM = ABUSE_DIR / "threatgram/Labeled_15076.json"
 THREATGRAM_THREAT = 2
+ABUSE_NEGATIVE_STRIDE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,16 @@ def davidson(shared: Path) -> Iterator[Sample]:
     with (shared / DAVIDSON).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             yield Sample(row["tweet"], row["class"] in ("0", "1"), "davidson")
+
+
+def davidson_offensive(shared: Path) -> Iterator[Sample]:
+    """Offensive (not hateful) tweets as *negatives* for the threat model: swearing and
+    insults are abuse, not threats. Every third one, so they do not swamp the threats."""
+    with (shared / DAVIDSON).open(encoding="utf-8", newline="") as handle:
+        offensive = (row["tweet"] for row in csv.DictReader(handle) if row["class"] == "1")
+        for index, text in enumerate(offensive):
+            if index % ABUSE_NEGATIVE_STRIDE == 0:
+                yield Sample(text, False, "davidson-offensive")
 
 
 def _olid_rows(path: Path) -> Iterator[dict[str, str]]:

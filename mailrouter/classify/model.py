@@ -60,17 +60,15 @@ class TextModel:
     def scores_many(
         self, texts: Sequence[str], features: dict[str, Any] | None = None
     ) -> list[dict[str, float]]:
-        """Scores for each text; ``features`` caches extracted features between models."""
+        """Scores for each text; ``features`` caches tokens and feature rows between models
+        scoring the same texts (one dict per batch)."""
         if self.scorer is None:
             rows = self.pipeline.predict_proba(list(texts))
             if len(self.labels) == 1:
                 # A binary classifier's columns are (negative, positive).
                 rows = [row[1:] for row in rows]
         else:
-            cache = {} if features is None else features
-            if self.scorer.key not in cache:
-                cache[self.scorer.key] = self.scorer.features(texts)
-            rows = self.scorer.scores(cache[self.scorer.key])
+            rows = self.scorer.scores(texts, features)
         return [dict(zip(self.labels, map(float, row), strict=True)) for row in rows]
 
 

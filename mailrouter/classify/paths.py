@@ -11,4 +11,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = PROJECT_ROOT / "models"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
-HELDOUT = Path("tests/data/eval/heldout.jsonl")
+# The held-out set the targets are measured on (written independently, read once).
+HELDOUT = Path("tests/data/eval/heldout-2.jsonl")
+# The first held-out set: read while developing, so it is development data now.
+DEV_HELDOUT = Path("tests/data/eval/heldout.jsonl")

@@ -8,30 +8,65 @@ rules only: the social-media corpora say nothing about crisis or self-harm.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from mailrouter.classify.cues import CueMatch, find, hit_from
 from mailrouter.classify.labels import Hit, Label
 from mailrouter.classify.lexicon.abuse import ABUSE_CUES
-from mailrouter.classify.lexicon.threats import BENIGN_IDIOMS, REPORTED_SPEECH, THREAT_CUES
+from mailrouter.classify.lexicon.idioms import CONTEXT_FRAMES, FIXED, OBJECT_FRAMES
+from mailrouter.classify.lexicon.threats import REPORTED_SPEECH, THREAT_CUES
 from mailrouter.classify.lexicon.welfare import WELFARE_CUES
 from mailrouter.classify.text import Field
 
+_SENTENCE_END = re.compile(r"[.?!\n]")
 
-def _blank_matches(pattern: re.Pattern[str], text: str) -> str:
-    # Equal-length spaces keep offsets valid for evidence spans.
-    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    # Equal-length spaces (newlines kept) keep offsets valid for evidence spans.
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        for index in range(start, end):
+            if chars[index] != "\n":
+                chars[index] = " "
+    return "".join(chars)
+
+
+def _window(text: str, start: int, end: int) -> str:
+    """The sentence around ``text[start:end]`` and the sentence before it."""
+    marks = [m.start() for m in _SENTENCE_END.finditer(text, 0, start)]
+    left = 0
+    # Walk back past blank lines to the start of the previous non-empty sentence.
+    for index in range(len(marks) - 1, 0, -1):
+        if text[marks[index - 1] + 1 : marks[index]].strip():
+            left = marks[index - 1] + 1
+            break
+    right = _SENTENCE_END.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def benign_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` uses a violent word harmlessly (see ``lexicon.idioms``)."""
+    for pattern in (FIXED, OBJECT_FRAMES):
+        for match in pattern.finditer(text):
+            yield match.span()
+    for frame in CONTEXT_FRAMES:
+        for match in frame.pattern.finditer(text):
+            around = _window(text, *match.span())
+            if frame.context.search(around) and not frame.staff.search(around):
+                yield match.span()
 
 
 def without_benign_idioms(fields: Mapping[Field, str]) -> dict[Field, str]:
     """Fields with idioms such as "kill the weeds" blanked out."""
-    return {field: _blank_matches(BENIGN_IDIOMS, text) for field, text in fields.items()}
+    return {field: _blank(text, list(benign_spans(text))) for field, text in fields.items()}
 
 
 def threat_view(fields: Mapping[Field, str]) -> dict[Field, str]:
     """What threat detection reads: no benign idioms and no reported speech."""
     return {
-        field: _blank_matches(REPORTED_SPEECH, text)
+        field: _blank(text, [match.span() for match in REPORTED_SPEECH.finditer(text)])
         for field, text in without_benign_idioms(fields).items()
     }
 

@@ -15,8 +15,9 @@ from mailrouter.classify import cues
 from mailrouter.classify.cues import CueMatch, confidence, find, hit_from
 from mailrouter.classify.labels import Hit, Label
 from mailrouter.classify.lexicon.complaints import COMPLAINT_CUES
+from mailrouter.classify.lexicon.grievances import GRIEVANCE_CUES, REDRESS_CUES
 from mailrouter.classify.lexicon.information import EIR_CUES, ENVIRONMENT_TOPICS, FOI_CUES
-from mailrouter.classify.lexicon.personal_data import SAR_CUES
+from mailrouter.classify.lexicon.personal_data import SAR_CUES, hypothetical
 from mailrouter.classify.text import Field, Span
 
 WHATDOTHEYKNOW = "whatdotheyknow.com"
@@ -26,6 +27,10 @@ _WDTK_CUE = cues.cue("whatdotheyknow-sender", WHATDOTHEYKNOW, 0.95)
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv)\s*:", re.IGNORECASE)
 # How much the new text of a reply must say before its echoed subject counts.
 _REPLY_SUPPORT = 0.3
+# A complaint without the word needs both: dissatisfaction and an ask for redress.
+_GRIEVANCE_MIN = 0.3
+_REDRESS_MIN = 0.4
+_EXPLICIT_MIN = 0.5
 
 
 def _without_echoed_subject(matches: list[CueMatch], fields: Mapping[Field, str]) -> list[CueMatch]:
@@ -77,11 +82,21 @@ def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
 
 def detect_subject_access(fields: Mapping[Field, str]) -> Hit | None:
     matches = _without_echoed_subject(find(SAR_CUES, fields), fields)
+    if hypothetical(fields[Field.BODY]):
+        # "SAR process" in the subject of "if I wanted my records one day, who do I ask?"
+        matches = [match for match in matches if match.span.field is not Field.SUBJECT]
     return hit_from(Label.SAR, "data-protection-request", matches)
 
 
 def detect_complaint(fields: Mapping[Field, str]) -> Hit | None:
-    matches = _without_echoed_subject(find(COMPLAINT_CUES, fields), fields)
+    """An explicit complaint or escalation, or dissatisfaction plus an ask for redress."""
+    explicit = _without_echoed_subject(find(COMPLAINT_CUES, fields), fields)
+    grievance = _without_echoed_subject(find(GRIEVANCE_CUES, fields), fields)
+    redress = _without_echoed_subject(find(REDRESS_CUES, fields), fields)
+    both = confidence(grievance) >= _GRIEVANCE_MIN and confidence(redress) >= _REDRESS_MIN
+    # Grievance and redress cues are evidence, and add confidence, once it is a complaint.
+    decided = both or confidence(explicit) >= _EXPLICIT_MIN
+    matches = [*explicit, *grievance, *redress] if decided else explicit
     return hit_from(Label.COMPLAINT, "complaint", matches)
 
 

@@ -9,7 +9,10 @@ Three models (see ``decision.py`` for how they are used):
 - ``threat`` and ``abuse``: public social-media corpora plus our council-style
   examples (``tests/data/council/train.jsonl``), weighted up because they are
   few and are the only text that looks like council mail. Validated on a
-  held-back 20 % of the public corpus and on the council dev set.
+  held-back 20 % of the public corpus and on the council dev set. The threat
+  model also learns from abuse-only text as negatives (a third of Davidson's
+  offensive tweets, and the council examples labelled abuse but not threat):
+  swearing at an officer is abuse, not a threat.
 - ``council``: one-vs-rest over all seven labels, trained on the council
   examples alone. Social media knows nothing of FOI or polite menace; this
   model learns the council register and is used as a recall net behind the rules.
@@ -72,8 +75,8 @@ SPECS: tuple[ModelSpec, ...] = (
     ModelSpec(
         *THREAT_MODEL,
         (Label.THREAT,),
-        (datasets.threatgram,),
-        (datasets.THREATGRAM,),
+        (datasets.threatgram, datasets.davidson_offensive),
+        (datasets.THREATGRAM, datasets.DAVIDSON),
         PUBLIC_FEATURES,
     ),
     ModelSpec(

@@ -10,10 +10,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mailrouter.classify import Classifier, Label, MessageText
+from mailrouter.classify import Classifier, Hit, Label, MessageText
+from mailrouter.classify.anchors import anchors
 from mailrouter.classify.cues import CueMatch, cue
 from mailrouter.classify.decision import Signals, decide, recall_net
-from mailrouter.classify.evaluate import score
+from mailrouter.classify.evaluate import load_examples, score
+from mailrouter.classify.lexicon.abuse import ABUSE_CUES
+from mailrouter.classify.lexicon.complaints import COMPLAINT_CUES
+from mailrouter.classify.lexicon.grievances import GRIEVANCE_CUES, REDRESS_CUES
+from mailrouter.classify.lexicon.information import EIR_CUES, FOI_CUES
+from mailrouter.classify.lexicon.personal_data import SAR_CUES
+from mailrouter.classify.lexicon.threats import THREAT_CUES
+from mailrouter.classify.lexicon.welfare import WELFARE_CUES
 from mailrouter.classify.model import ModelError, artifact_paths, load_model, sha256_file
 from mailrouter.classify.paths import MODELS_DIR, PROJECT_ROOT
 from mailrouter.classify.text import Field, Span, mask_quoted
@@ -74,6 +82,18 @@ DETECTOR_CASES = [
         "I am not satisfied with your stage 1 response, please escalate it.",
         "not satisfied with",
     ),
+    (
+        Label.EIR,
+        "Did the council receive a hedgerow removal notice for Long Lane? Can I see it?",
+        "Can I see it",
+    ),
+    (
+        Label.FOI,
+        "You lot are a joke. Tell me exactly what the new logo cost and who approved it.",
+        "Tell me exactly what the new logo cost",
+    ),
+    (Label.SAR, "I'd also like a copy of what you hold, and who you shared it with.", "copy of"),
+    (Label.THREAT, "There is a device in the civic centre. You have until 2pm.", "device"),
     (Label.THREAT, "Send that officer round again and I will stab him.", "I will stab"),
     (
         Label.THREAT,
@@ -171,6 +191,50 @@ BENIGN = [
 @pytest.mark.parametrize("body", BENIGN)
 def test_benign_violent_words_are_not_threats(full: Classifier, body: str) -> None:
     assert Label.THREAT not in full.classify(msg(body)).labels
+
+
+# The idiom filter looks at the target: the same words are a threat aimed at staff.
+TARGETED = [
+    ("The gulls wreck the bins every week. I'd shoot the lot of them.", False),
+    ("Your wardens ticket everyone. I'd shoot the lot of them.", True),
+    ("My husband forgot the bin again, I could kill him.", False),
+    ("If you take my kids' home I swear I will kill you all.", True),
+    ("That hedge needs cutting before somebody gets killed at the junction.", False),
+    ("He said 'if that dog barks once more I'll kill it and you'll be next'.", False),
+    ("I'll smash it over his head if he comes round again.", True),
+]
+
+
+@pytest.mark.parametrize(("body", "threat"), TARGETED)
+def test_idioms_depend_on_the_target(body: str, threat: bool) -> None:
+    assert (Label.THREAT in RULES.classify(msg(body)).labels) is threat
+
+
+# A chaser or angry service request is not a complaint; dissatisfaction plus an ask
+# for investigation, review, escalation or redress is, with or without the word.
+COMPLAINT_CONVENTION = [
+    ("Missed AGAIN!!! Third week running. Sort it out!!!", False),
+    ("Still waiting for the gutter repair I reported in May. When is the appointment?", False),
+    ("I'm not making a formal complaint, but please confirm my balance is zero.", False),
+    ("What is the process for making a formal complaint? Is there a form?", False),
+    ("I'd like to make a noise complaint about my neighbours' parties.", False),
+    (
+        "Your officer mocked my accent on the phone. I'd be grateful if you would look into "
+        "this properly and let me know the outcome.",
+        True,
+    ),
+    (
+        "Thanks so much for sending a summons for a bill I paid. I'd like a senior manager to "
+        "review how this happened and refund the costs.",
+        True,
+    ),
+    ("Your stage 1 reply ignored my points. Please escalate it to stage 2.", True),
+]
+
+
+@pytest.mark.parametrize(("body", "complaint"), COMPLAINT_CONVENTION)
+def test_complaint_convention(body: str, complaint: bool) -> None:
+    assert (Label.COMPLAINT in RULES.classify(msg(body)).labels) is complaint
 
 
 def test_model_only_hit_still_has_evidence(full: Classifier) -> None:
@@ -287,6 +351,53 @@ def test_threat_decision_table(
     assert (hit.detector if hit else None) == detector
     if hit is not None:
         assert hit.evidence
+
+
+def test_abuse_shadows_a_model_only_threat() -> None:
+    # Insults aimed at officers read as threats to both models: without a threat cue,
+    # a message that reads as abuse needs a far surer model to be called a threat.
+    signals = Signals(council={Label.THREAT: 0.8})
+    fallback = (Span(Field.BODY, 0, 10),)
+    assert decide(Label.THREAT, (), signals, fallback) is not None
+    assert decide(Label.THREAT, (), signals, fallback, rival=0.7) is None
+    assert decide(Label.THREAT, (_WEAK,), Signals(council={Label.THREAT: 0.8}), fallback, rival=0.7)
+    sure = Signals(council={Label.THREAT: 0.95})
+    assert decide(Label.THREAT, (), sure, fallback, rival=0.7) is not None
+
+
+def test_council_model_rarely_adds_foi_to_a_rule_found_eir_request() -> None:
+    eir = Hit(Label.EIR, 0.9, "eir-request", (Span(Field.BODY, 0, 3),))
+    fallback = (Span(Field.BODY, 0, 10),)
+    likely = Signals(council={Label.FOI: 0.8, Label.EIR: 0.9})
+    assert [h.label for h in recall_net([eir], [Label.FOI], likely, fallback)] == []
+    sure = Signals(council={Label.FOI: 0.95, Label.EIR: 0.9})
+    assert [h.label for h in recall_net([eir], [Label.FOI], sure, fallback)] == [Label.FOI]
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"\b(?:kill|murder)\w*\s+you", {"kil", "mur"}),
+        (r"\bI\s+will\b", {"i"}),
+        (r"\bstage\s*(?:1|2)\b", {"sta"}),
+        (r"(?<![\w.])F\.?O\.?I", None),  # no word boundary first: always run
+        (r"\bab\w+", None),  # fewer than three known letters: always run
+    ],
+)
+def test_cue_anchors(regex: str, expected: set[str] | None) -> None:
+    found = anchors(regex)
+    assert (None if found is None else set(found)) == expected
+
+
+def test_anchors_never_skip_a_match() -> None:
+    cues = [*THREAT_CUES, *ABUSE_CUES, *COMPLAINT_CUES, *GRIEVANCE_CUES, *REDRESS_CUES]
+    cues += [*FOI_CUES, *EIR_CUES, *SAR_CUES, *WELFARE_CUES]
+    texts = [e.message.body for e in load_examples(PROJECT_ROOT / "tests/data/council/dev.jsonl")]
+    texts += BENIGN + [body for _, body, _ in DETECTOR_CASES]
+    for item in cues:
+        for text in texts:
+            if item.pattern.search(text):
+                assert item.may_match(text), (item.name, text)
 
 
 def test_statutory_net_flags_the_likeliest_statutory_label() -> None:

@@ -1,28 +1,150 @@
-"""The held-out evaluation: the committed models must meet the targets on it.
+"""The evaluation targets, and the development tables for threats.
 
-The held-out set is written independently of the rules and models and is never
-used to build them; this test only reads it.
+- heldout-2 (``tests/data/eval/heldout-2.jsonl``) was written by someone else
+  while the detectors were being improved, and was first read only when they
+  were finished: the targets are asserted on it.
+- heldout-1 (``tests/data/eval/heldout.jsonl``) has been read and used for
+  development (studying misses, tuning cues and thresholds), so its figures
+  are reported as "heldout-1 (used for development)" and never asserted.
+- The benign-idiom and veiled-threat tables below are development tests too:
+  written for this project, tuned against, and never a measure of generality.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from mailrouter.classify import Classifier
-from mailrouter.classify.evaluate import TARGETS, evaluate, format_table, load_examples
-from mailrouter.classify.paths import HELDOUT, MODELS_DIR, PROJECT_ROOT
+from mailrouter.classify import Classifier, Label, MessageText
+from mailrouter.classify.evaluate import TARGETS, Score, evaluate, format_table, load_examples
+from mailrouter.classify.paths import DEV_HELDOUT, HELDOUT, MODELS_DIR, PROJECT_ROOT
 
-HELDOUT_PATH = PROJECT_ROOT / HELDOUT
+HELDOUT_2 = PROJECT_ROOT / HELDOUT
+HELDOUT_1 = PROJECT_ROOT / DEV_HELDOUT
 
 
-@pytest.mark.skipif(not HELDOUT_PATH.is_file(), reason=f"{HELDOUT} is not present")
-def test_heldout_targets() -> None:
-    classifier = Classifier.load(MODELS_DIR)
-    examples = load_examples(HELDOUT_PATH)
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.load(MODELS_DIR)
+
+
+def _scores(classifier: Classifier, path: Path) -> list[Score]:
+    examples = load_examples(path)
     scores, _ = evaluate(examples, lambda message: classifier.classify(message).labels)
+    return scores
+
+
+@pytest.mark.skipif(not HELDOUT_2.is_file(), reason=f"{HELDOUT} is not present")
+def test_heldout_2_targets(classifier: Classifier) -> None:
+    scores = _scores(classifier, HELDOUT_2)
     by_name = {row.name: row for row in scores}
     table = format_table(scores)
     for target in TARGETS:
         row = by_name[target.row]
         assert row.recall >= target.min_recall, table
         assert row.precision >= target.min_precision, table
+
+
+@pytest.mark.skipif(not HELDOUT_1.is_file(), reason=f"{DEV_HELDOUT} is not present")
+def test_heldout_1_is_reported_as_development_data(
+    classifier: Classifier, record_property: pytest.RecordProperty
+) -> None:
+    # Reported, not asserted: these figures were tuned on and say little about new mail.
+    table = format_table(_scores(classifier, HELDOUT_1))
+    record_property("heldout-1 (used for development)", table)
+    print(f"\nheldout-1 (used for development)\n{table}")
+    assert "statutory" in table
+
+
+def msg(body: str) -> MessageText:
+    return MessageText("resident@example.org", "Enquiry", body)
+
+
+# Violent words aimed at weeds, pests, food, traffic, relatives or hazards; reports
+# of others' threats; legal and political pressure. None may be called a threat.
+BENIGN_IDIOMS = [
+    "Could you send someone to kill the weeds growing through the paving on Mill Street?",
+    "I could murder a cup of tea after waiting forty minutes on your phone line.",
+    "My husband left the gate open again and the dog got out, I could kill him. "
+    "Is there a dog warden number?",
+    "The seagulls rip our bin bags open every week; I'd happily shoot the lot of them. "
+    "Do you supply gull-proof sacks?",
+    "That hedge on the corner needs cutting back before somebody gets killed pulling out "
+    "of the junction.",
+    "The rats behind the takeaway need exterminating. Please send pest control.",
+    "This heat is killing me, is the library air conditioning working yet?",
+    "The traffic on the bypass is murder every morning since the roadworks started.",
+    "Shoot me an email when the consultation opens, please.",
+    "My kids will kill me if the paddling pool session is cancelled again.",
+    "The new one-way system is killing trade on the high street.",
+    "We had a blast at the summer fair, thank you to everyone involved.",
+    "The deadline for the grant is a killer, can I have an extension?",
+    "I'd kill for a bus that actually turns up on time.",
+    "The pigeons under the bridge are filthy. I'd wring their necks if I could. "
+    "Can the council net the ledges?",
+    "Can your team destroy the wasps' nest above our front door? My son is allergic.",
+    "I'm dying to know when the new leisure centre opens.",
+    "The pothole on Ferry Lane is a death trap for cyclists.",
+    "There was a car fire on our estate last night and the burnt-out car is still there.",
+    "The slugs are murdering my courgettes, are slug pellets allowed on the allotments?",
+    "My neighbour threatened to smash my windscreen. I've told the police; can housing help?",
+    "If the council doesn't fix my roof I'll be taking you to court.",
+    "Heads will roll at the residents' association if the fete is cancelled again.",
+    "I've had a stab at the housing benefit form, could someone check it for me?",
+    "The moss on the church path needs blasting off before someone slips.",
+    "Knotweed is strangling the hedge behind my garden; whose land is it?",
+    "Dragging the bins down the steps is killing my knees. Can I have an assisted collection?",
+    "My son forgot to put the recycling out, I'll throttle him. When's the next collection?",
+    "You'll regret this when the Ombudsman rules in my favour.",
+    "The residents will fight the incinerator plan tooth and nail at the planning committee.",
+    "Somebody will get hurt on that broken swing in the park, please fix it.",
+    "We'd like to book the hall for a murder mystery evening in October.",
+    "The fireworks display was a real blast this year.",
+    "I'm worried sick about my mum since her carer stopped coming.",
+    "Is the clay pigeon shoot at Hall Farm licensed? The bangs go on all Sunday.",
+]
+
+# Menace without swearing and often without a violent word: all must be threats.
+VEILED_THREATS = [
+    "If the committee approves it, I'd make sure someone walks the chairman to his car afterwards.",
+    "There is a device in the town hall. You have until midday.",
+    "Do it again and see what happens.",
+    "I won't be responsible for what happens if your officer comes round again.",
+    "People have been hurt for less than what your enforcement team did to me.",
+    "I know where your housing officer lives. Lovely little cul-de-sac.",
+    "I know which school the planning manager's kids go to.",
+    "It would be a real shame if something happened to your nice new offices.",
+    "Your warden should think about how safe he feels walking back to his car at night.",
+    "I'd tell your inspector to vary his route home from now on.",
+    "I know what your bailiff's van looks like and where he parks it overnight.",
+    "Send that social worker round again and she'll be carried out.",
+    "Some people round here would like to see Councillor Hall hanging from a lamp post, "
+    "and I wouldn't stop them.",
+    "Tell your officer to keep looking over her shoulder.",
+    "I've got nothing left to lose and a can of petrol in the shed. Think about that before "
+    "the eviction.",
+    "Next time I come to your office I won't be so polite.",
+    "Keep sending me these letters and see what happens to the person who signs them.",
+    "You have until Friday to reverse the decision. After that, whatever happens is on you.",
+    "Your rent officer has a lovely family. It would be terrible if anything happened to them.",
+    "I've found out where your director lives and I might pop round for a chat.",
+    "There's a bomb in the civic centre car park. Clear the building.",
+    "Make sure your officer has someone with him when he leaves the building. Just saying.",
+    "Try putting another ticket on my van and see.",
+]
+
+
+def test_tables_are_big_enough() -> None:
+    assert len(BENIGN_IDIOMS) >= 30 and len(VEILED_THREATS) >= 20
+
+
+@pytest.mark.parametrize("body", BENIGN_IDIOMS)
+def test_benign_idioms_are_never_threats(classifier: Classifier, body: str) -> None:
+    hit = classifier.classify(msg(body)).hit(Label.THREAT)
+    assert hit is None, hit
+
+
+@pytest.mark.parametrize("body", VEILED_THREATS)
+def test_veiled_threats_are_threats(classifier: Classifier, body: str) -> None:
+    assert Label.THREAT in classifier.classify(msg(body)).labels

@@ -24,10 +24,29 @@ _ABOUT_THE_SENDER = re.compile(
     r"|payments?|appointment|booking|permit|licence|repairs?|assessment|statement|letter)\b"
     r"|\b(?:costs?|prices?|charges?|fees?)\s+(?:of|for|to)\s+(?:hire|hiring|book|booking|join"
     r"|joining|apply|applying|rent|renting|use|using)\b|\bhow\s+much\s+(?:does|will|would|is)"
-    r"\s+it\s+cost\b|\b(?:signed|lease|invoice|receipt|form)\b|\bapply\s+(?:for|to\s+(?:go|join"
-    r"|be))\b",
+    r"\s+it\s+cost\b|\b(?:invoice|receipt|form)\b|\bapply\s+(?:for|to\s+(?:go|join"
+    r"|be))\b|\bours\b|\bour\s+(?:own\s+)?(?:application|house|home|property|permission"
+    r"|conservatory|extension|planning)\b|\bhow\s+(?:do|can|should|would|could)\s+(?:I|we)\b|\bhow\s+(?:I|we)\s+(?:can\s+"
+    r"|could\s+|should\s+)?(?:get|go|apply|claim|make|pay|book|report|do|renew|register)\b|\bhow"
+    r"\s+to\s+(?:apply|claim|get|make|pay|book|report|renew|register)\b|\b(?:take|remove|delete)\s+"
+    r"(?:me|my\s+name|us)\s+(?:off|from)\b|\bwhat(?:'s|\s+is|\s+are|\s+would\s+be)\s+the\s+"
+    r"(?:cost|fee|charge|price)s?\b(?=\s*(?:[,?]|and\b|of\s+(?:a|an|applying|getting|hiring"
+    r"|booking|renewing)\b|for\s+(?:a|an|me|us)\b|to\s+(?:apply|hire|book|renew|get|join)\b))",
     re.IGNORECASE,
 )
+
+
+_ASKS_HOW = re.compile(
+    r"\b(?:how|where)\s+(?:do|can|should|would|could)\s+(?:I|we|you|one)\s+(?:go\s+about\s+)?"
+    r"(?:make|making|submit|send|put\s+in|request|ask)\b|\bwhat(?:'s|\s+is)\s+the\s+(?:process"
+    r"|procedure|best\s+way)\b|\bis\s+there\s+a\s+(?:special\s+)?(?:form|procedure|process)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how(sentence: str) -> bool:
+    """A question about how to make a request is not yet a request."""
+    return bool(_ASKS_HOW.search(sentence))
 
 
 def about_the_sender(sentence: str) -> bool:
@@ -42,14 +61,22 @@ _REQUEST = (
     r"writing\s+to\s+request|asking\s+for|seeking|after|looking\s+for)|I\s+request|I\s+ask"
     r"\s+for|(?:can|could|may)\s+I\s+(?:please\s+)?(?:see|have|get|obtain|access|view|request)"
     r"|(?:would|is)\s+it\s+(?:be\s+)?possible\s+to|do\s+you\s+(?:hold|have|keep|retain|record"
-    r"|collect|publish))\b"
+    r"|collect|publish)|(?:whether|if)\s+(?:the\s+council|you)\s+(?:holds?|has|have|keeps?)"
+    r"|(?:does|do|did|has|have)\s+(?:the\s+council|you|your\s+\w+|the\s+\w+"
+    r"\s+(?:department|team|service))\s+(?:ever\s+)?(?:hold|have|keep|retain|record|got)"
+    r"|(?:tell|show|give|send)\s+(?:me|us))\b"
 )
 _RECORDED_INFORMATION = (
     r"\b(?:(?:the\s+)?numbers?\s+of|how\s+(?:many|much)|figures|statistics|stats|data|details"
-    r"|breakdown|a\s+list|lists?\s+of|totals?|cop(?:y|ies)|records|(?:the|a|any|all)\s+record"
-    r"|minutes|(?:the|a|any|all|this|that|these|those)\s+(?:[\w-]+\s+){0,3}?reports?"
+    r"|breakdown|a\s+list|lists?\s+of|totals?|cop(?:y|ies)|records|(?:the|a|any|all)\s+(?:[\w-]+"
+    r"\s+){0,2}?record"
+    r"|minutes|(?:the|a|any|all|this|that|these|those)\s+(?:[\w-]+\s+){0,4}?(?:reports?"
+    r"|strateg(?:y|ies)|monitoring|scores|evaluations?|tenders?|bids?|advice|declarations?"
+    r"|complaints|emissions|levels)"
     r"|reports?\s+(?:on|into|about|of)|polic(?:y|ies)|contracts?|amounts?|costs?|spend(?:ing)?"
-    r"|expenditure|income|revenue|salar(?:y|ies)|remuneration|registers?|correspondence"
+    r"|expenditure|income|revenue|salar(?:y|ies)|remuneration|(?:the|a|your|any|its)\s+"
+    r"(?:[\w-]+\s+){0,2}?registers?|registers?\s+of\s+interests?|(?:'s|s')\s+registers?\b"
+    r"|declarations?\s+of|gifts\s+and\s+hospitality|correspondence"
     r"|communications|documents?|information|results|surveys?|assessments?|readings"
     r"|measurements|percentage|budgets?|grants?|payments|invoices|agendas?|audits?"
     r"|expense\s+claims|expenses|quantit(?:y|ies)|names?\s+of|objections|representations"
@@ -62,13 +89,20 @@ _DOCUMENT = (
     r"|correspondence|documents?|results|counts|measurements|readings|monitoring|spreadsheets?"
     r"|breakdowns?|lists?|evidence|business\s+case|consultation\s+responses)"
 )
+# Papers a council holds about a case, a site or a decision.
+_PAPERS = (
+    r"(?:[\w'-]+\s+){0,3}?(?:notices?|records?|reports?|surveys?|assessments?|advice|letters?"
+    r"|drawings|plans|file|files|applications?|decisions?|licen[cs]es?|permissions?|consents?"
+    r"|minutes|agreements?|contracts?|photographs|photos|correspondence|emails|notes|results"
+    r"|findings|data|details)\b"
+)
 _FETCH = (
     r"(?:send|e-?mail|share|forward|post|publish|release|provide|supply|disclose)\s+(?:it|them"
     r"|this|that|these|those|me|us|a\s+copy|copies)"
 )
 FOI_CUES: tuple[Cue, ...] = (
-    cue("foi-act", r"\bfreedom\s+of\s+information\b", 0.95),
-    cue("foi-abbreviation", r"(?<![\w.])F\.?O\.?I\.?(?:S\.?A\.?|A\.?)?(?!\w)", 0.9),
+    cue("foi-act", r"\bfreedom\s+of\s+information\b", 0.95, asks_how),
+    cue("foi-abbreviation", r"(?<![\w.])F\.?O\.?I\.?(?:S\.?A\.?|A\.?)?(?!\w)", 0.9, asks_how),
     cue(
         "information-request",
         r"\b(?:information|data)\s+request\b|\brequest(?:ing)?\s+(?:for|of)\s+(?:the\s+following\s+)?"
@@ -84,24 +118,34 @@ FOI_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "wants-to-know",
-        r"\bI(?:\s+would|'d)\s+like\s+to\s+(?:know|find\s+out|see|obtain|receive|request)\b",
-        0.6,
+        r"\b(?:I|we)(?:\s+would|'d)\s+like\s+to\s+(?:know|find\s+out|see|obtain|receive|request)\b",
+        0.45,
         about_the_sender,
     ),
     cue(
         "asks-for-statistics",
-        r"\bwhat\s+(?:percentage|proportion|number|amount|total|was\s+the\s+total)\b"
+        r"\bwhat\s+(?:percentage|proportion|number|amount|total|was\s+the\s+total|volume|quantity"
+        r"|tonnage|weight|value)\b"
         r"|\bhow\s+many\b(?![^.?!\n]{0,40}\b(?:do|must|should|have|will)\s+I\b)"
         r"|\bhow\s+much\b(?=[^.?!\n]{0,60}\b(?:did|has|have|had|was|were|spent|spends?|paid|earn"
-        r"|earned|received?|income|budget)\b)",
+        r"|earned|received?|income|budget|cost|costs|charged)\b)",
         0.55,
         about_the_sender,
     ),
     cue(
         "asks-about-council-activity",
-        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)\s+the\s+(?:\w+\s+)?(?:cost|costs|total|number|amount"
-        r"|figure|budget|spend|value|salary|income|findings|outcome|results|conclusions)\b|\bis\s+it\s+true\s+(?:that\s+)?the\s+"
-        r"council\b|\bwhat\s+(?:\w+\s+){0,4}?(?:do|does)\s+(?:you|the\s+council)\s+(?:have"
+        r"\bwhat(?:'s|\s+is|\s+was|\s+were|\s+are)\s+the\s+(?:[\w-]+\s+){0,4}?(?:cost|costs|total"
+        r"|number|amount|figure|figures|budget|spend|value|salary|income|findings|outcome|results"
+        r"|conclusions|readings|levels|measurements|data|statistics|emissions|tonnages?|volumes?)\b"
+        r"|\b(?:what|which)\s+(?:[\w-]+\s+){0,5}?(?:(?:the\s+council|your\s+contractors?)\s+(?:uses?"
+        r"|used|sprays?|sprayed|applies|owns?|employs?|pays?|paid|spends?|spent)|you\s+(?:pay|paid"
+        r"|spend|spent|charged?))\b|\b(?:what|which)\s+(?:[\w-]+\s+){0,2}?(?:chemicals?"
+        r"|pesticides?|herbicides?|weedkillers?|substances?|contractors?|companies|firms|consultants?)"
+        r"\s+(?:are|were|is|was|did|does|do)\b|\b(?:are|is)\s+there\s+(?:any\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:results|records|reports|surveys|data|figures|readings|minutes|assessments|studies)\b"
+        r"|\b(?:was|were|has|have)\s+(?:a|an|any)\s+(?:[\w-]+\s+){0,3}?(?:survey|report|assessment"
+        r"|study|inspection|investigation|audit|review)s?\s+(?:ever\s+)?(?:been\s+)?(?:done|carried\s+out"
+        r"|commissioned|undertaken|completed|made)\b|\bwhat\s+(?:\w+\s+){0,4}?(?:do|does)\s+(?:you|the\s+council)\s+(?:have"
         r"|hold|keep|record|collect)\b|\bwhat\s+(?:was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?"
         r"(?:sprayed|used|spent|paid|decided|agreed|found|approved|removed|planted|felled|built"
         r"|discussed)\b",
@@ -119,8 +163,34 @@ FOI_CUES: tuple[Cue, ...] = (
         0.6,
         about_the_sender,
     ),
+    cue(
+        "asks-to-see-documents",
+        r"\b(?:can|could|may)\s+(?:I|we)\s+(?:please\s+)?(?:see|have|view|read|inspect|look\s+at)"
+        r"\s+(?:it|them|a\s+copy|copies)\b|\bI(?:'d|\s+would)\s+like\s+to\s+(?:see|read|have|view)"
+        r"\s+(?:it|them|a\s+copy|copies)\b(?!\s+\w+ed\b)|\b(?:send|e-?mail|forward|post)\s+(?:it"
+        r"|them|a\s+copy|copies)\s+(?:to\s+(?:me|us)|over)\b|\b(?:send|give|forward|e-?mail|provide)\s+"
+        r"(?:me|us)\s+(?:with\s+)?(?:the|his|her|their|its|any|all)\s+"
+        + _PAPERS
+        + r"|\b(?:can|could|may)\s+(?:I|we)\s+(?:please\s+)?(?:see"
+        r"|have|view|read|inspect|look\s+at)\s+(?:the|his|her|their|its|any)\s+"
+        + _PAPERS
+        + r"|\bcop(?:y|ies)\s+of\s+(?:the|his|her|their|its|any|all|this|that)\s+"
+        + _PAPERS,
+        0.7,
+        about_the_sender,
+    ),
+    cue(
+        "provide-request",
+        r"\b(?:provide|supply|disclose)\s+(?:me\s+with\s+|us\s+with\s+)?(?:the|all|any"
+        r"|copies|a\s+copy|details|information|a\s+list|a\s+breakdown|a\s+summary)\b|\b(?:send"
+        r"|give|forward|e-?mail)\s+(?:me|us)\s+(?:copies\s+of\s+|a\s+copy\s+of\s+)?(?:all|every"
+        r"|any)\b|\bconfirm\s+whether\s+(?:or\s+not\s+)?(?:the\s+council|you|the\s+authority"
+        r"|it)\s+(?:holds?|has|have|keeps?|retains?)\b",
+        0.6,
+        about_the_sender,
+    ),
     cue("internal-review", r"\binternal\s+review\b", 0.7),
-    cue("statutory-time-limit", r"\b20\s+working\s+days\b", 0.6),
+    cue("statutory-time-limit", r"\b20\s+working\s+days\b", 0.4),
     cue(
         "reporting-period",
         r"\b(?:in|for|during|since|over)\s+(?:each\s+of\s+)?(?:the\s+)?(?:last|past|previous)\s+"
@@ -149,6 +219,9 @@ ENVIRONMENT_TOPICS = cue(
     r"|glyphosate|weed\s*killers?|waste|recycl\w*|landfill|fly-?tipping|litter\w*|energy"
     r"|climate|noise|odou?rs?|radiation|asbestos|green\s+belt|land\s+at|former\s+\w+works"
     r"|knotweed|invasive|weeds?|wind\s*farms?|turbines?|solar|renewables?|electric\s+vehicles?"
+    r"|pre-?app\w*|extensions?|dwellings?|building\s+plots?|site\s+(?:visits?|plans?|notices?)"
+    r"|enforcement\s+(?:notices?|file|case)|felling|tree\s+preservation|TPOs?|conservation\s+areas?"
+    r"|dioxins?|incinerat\w+|smoke|chimney|crematori\w+|diesel|fumes|dust|landslip|subsidence"
     r"|EV|charging\s+points?|planning|fracking|quarry|mining|soil|grass\s+verges?|traffic"
     r"|speed\s+surveys?|beach|bathing|coast\w*|parks\s+and\s+open\s+spaces|green\s+spaces?)\b",
     0.5,

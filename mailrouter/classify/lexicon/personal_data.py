@@ -15,19 +15,47 @@ _ROUTINE_DOCUMENT = re.compile(
 )
 
 
+# "If I wanted my records one day, who would I ask?": a question about the process.
+_HYPOTHETICAL = re.compile(
+    r"\bif\s+I\s+(?:wanted|want|were|was|ever)\b|\bnot\s+(?:asking|requesting)\s+for\b|\bin\s+"
+    r"(?:the\s+)?future\b|\bhow\s+(?:do|would|can|could|should)\s+I\s+(?:go\s+about|make|request"
+    r"|ask|get|apply)\b|\bwho\s+(?:would|should|do)\s+I\s+(?:ask|contact|write)\b|\bwhat(?:'s|\s+is)"
+    r"\s+the\s+process\b",
+    re.IGNORECASE,
+)
+
+
+def hypothetical(text: str) -> bool:
+    return bool(_HYPOTHETICAL.search(text))
+
+
+# Leaving the open electoral register or a newsletter is routine service, not erasure.
+_ROUTINE_LIST = re.compile(
+    r"\bopen\s+(?:version\s+of\s+the\s+)?(?:electoral\s+)?register\b|\bedited\s+register\b"
+    r"|\bnewsletters?\b|\bunsubscribe\b|\bpromotions?\b",
+    re.IGNORECASE,
+)
+
+
+def routine_list(sentence: str) -> bool:
+    return bool(_ROUTINE_LIST.search(sentence))
+
+
 def routine_document(sentence: str) -> bool:
-    return bool(_ROUTINE_DOCUMENT.search(sentence))
+    return bool(_ROUTINE_DOCUMENT.search(sentence)) or hypothetical(sentence)
 
 
 SAR_CUES: tuple[Cue, ...] = (
-    cue("subject-access", r"\bsubject\s+access\b|(?<![\w.])D?SARs?(?!\w)", 0.95),
+    cue("subject-access", r"\bsubject\s+access\b|(?<![\w.])D?SARs?(?!\w)", 0.95, hypothetical),
     cue("right-of-access", r"\bright\s+of\s+access\b|\barticle\s+15\b", 0.85),
     cue(
         "data-about-me",
         r"\b(?:data|information|records?|notes|e-?mails?|files?|documents?|correspondence"
-        r"|recordings?|footage|everything|anything)\b[^.?!\n]{0,60}?\b(?:about|on|of|relating\s+to"
-        r"|regarding|concerning)\s+(?:me|myself|my\s+(?:family|son|daughter|child(?:ren)?))\b",
+        r"|recordings?|footage|everything|anything|complaints|allegations|reports|statements)\b"
+        r"[^.?!\n]{0,60}?\b(?:about|on|of|relating\s+to|regarding|concerning)\s+(?:me|myself"
+        r"|my\s+(?:family|son|daughter|child(?:ren)?|household|husband|wife|partner))\b",
         0.85,
+        hypothetical,
     ),
     cue(
         "hold-on-me",
@@ -50,16 +78,18 @@ SAR_CUES: tuple[Cue, ...] = (
     cue(
         "my-personal-data",
         r"\bmy\s+(?:own\s+)?(?:personal\s+(?:data|information|details)|data)\b"
-        r"|\bmy\s+(?:[\w-]+\s+){0,2}(?:file|records|case\s+notes)\b",
+        r"|\bmy\s+(?:[\w-]+\s+){0,4}?(?:file|records|case\s+notes)\b",
         0.7,
+        hypothetical,
     ),
     cue(
         "erasure",
         r"\b(?:erase|delete|remove|destroy|wipe)\b[^.?!\n]{0,40}?\b(?:personal\s+(?:data|information"
         r"|details)|my\s+(?:data|information|details|records|name|e-?mail\s+address))\b"
-        r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b|\bmailing\s+lists?\b|\bremove\s+me\s+from\s+"
+        r"|\bright\s+to\s+(?:be\s+forgotten|erasure)\b|\bremove\s+me\s+from\s+"
         r"(?:your|the|all)\s+(?:\w+\s+)?(?:database|system|records|lists?)\b",
         0.85,
+        routine_list,
     ),
     cue(
         "rectification",
@@ -101,4 +131,37 @@ SAR_CUES: tuple[Cue, ...] = (
         0.3,
     ),
     cue("data-protection-law", r"\b(?:UK\s+)?GDPR\b|\bdata\s+protection\b", 0.45),
+    cue("withdraws-consent", r"\bwithdraw\w*\s+(?:my\s+|our\s+|all\s+)?consent\b", 0.8),
+    cue(
+        "acts-for-the-subject",
+        r"\b(?:we|I)\s+(?:act|are\s+acting|am\s+acting|represent|write\s+on\s+behalf\s+of)\s+"
+        r"(?:for\s+)?(?:Mr|Mrs|Ms|Miss|Dr|my\s+client|our\s+client|the\s+above)\b|\bsigned\s+"
+        r"(?:form\s+of\s+)?authority\b|\bauthority\s+(?:signed|attached|enclosed)\b|\b(?:our|my)"
+        r"\s+client\b",
+        0.5,
+    ),
+    cue(
+        "data-about-them",
+        r"\b(?:data|information|records?|everything|anything|notes|files?)\b[^.?!\n]{0,60}?\b(?:about"
+        r"|on|of|relating\s+to|regarding|concerning|held\s+(?:about|on))\s+(?:her|him|our\s+client"
+        r"|my\s+client|the\s+data\s+subject)\b",
+        0.45,
+        hypothetical,
+    ),
+    cue(
+        "what-you-hold",
+        r"\bcop(?:y|ies)\s+of\s+(?:what|everything|all|anything)\s+(?:that\s+)?(?:you|the\s+council"
+        r"|your\s+\w+)\s+(?:hold|holds|have|has|keep|keeps|store|stores)\b(?![^.?!\n]{0,30}\b(?:on|about"
+        r"|regarding)\s+(?:the|this|that|it|its)\b)",
+        0.8,
+        hypothetical,
+    ),
+    cue(
+        "how-my-data-is-used",
+        r"\bwho\s+(?:you(?:'ve|\s+have)?|the\s+council(?:\s+has)?)\s+(?:shared|passed|given|sent|disclosed)"
+        r"\s+(?:it|them|my\s+\w+(?:\s+\w+)?)\s+(?:with|to)\b|\bhow\s+long\s+(?:you(?:'ll|\s+will)?"
+        r"|the\s+council\s+will)\s+(?:keep|hold|retain|store)\s+(?:it|them|my)\b|\bwhat\s+you\s+did"
+        r"\s+with\s+my\b|\bwhat\s+(?:you|the\s+council)\s+(?:shared|passed\s+on|disclosed)\b",
+        0.6,
+    ),
 )

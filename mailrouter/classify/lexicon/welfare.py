@@ -13,7 +13,10 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"\s+want\s+to\s+(?:be\s+here|live|be\s+alive|go\s+on|wake\s+up)\b|\bbetter\s+off\s+(?:dead"
         r"|without\s+me)\b|\bbetter\s+(?:off\s+)?without\s+me\b|\bno\s+(?:point|reason)\s+(?:in\s+)?(?:living|carrying\s+on|going\s+on"
         r"|being\s+alive)\b|\bnot\s+worth\s+living\b|\boverdose\b|\btake\s+them\s+all\b"
-        r"|\b(?:won't|will\s+not)\s+be\s+(?:around|here)\s+(?:much|for\s+much|to\s+bother)",
+        r"|\b(?:won't|will\s+not)\s+be\s+(?:around|here)\s+(?:much|for\s+much|to\s+bother)"
+        r"|\bending\s+it\s+all\b|\bI(?:'m|\s+am)\s+ending\s+it\b|\b(?:don't|do\s+not|can't)\s+see"
+        r"\s+(?:the|any)\s+point\s+(?:in\s+)?(?:carrying\s+on|going\s+on|living|any\s*more)\b"
+        r"|\beasier\s+if\s+I\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b",
         0.95,
     ),
     cue(
@@ -57,7 +60,7 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"\s+food)\b|\b(?:can't|cannot)\s+afford\s+(?:food|to\s+eat|heating|to\s+heat)\b"
         r"|\bfood\s*bank\b|\bstarving\b|\b(?:kids|children|family)\s+need\s+feeding\b|\bcan't\s+feed"
         r"\b|\bno\s+money\s+(?:left|for)\b|\b\d+p\s+(?:in\s+my\s+account|left)\b|\bnothing\s+to\s+eat\b"
-        r"|\bsleeping\s+in\s+(?:our|my)\s+coats\b",
+        r"|\bsleeping\s+in\s+(?:our|my)\s+coats\b|\bsleeping\s+in\s+(?:a|the)\s+doorway\b",
         0.75,
     ),
     cue(
@@ -79,7 +82,25 @@ WELFARE_CUES: tuple[Cue, ...] = (
         0.45,
     ),
     cue(
+        "check-on-someone",
+        r"\bwelfare\s+(?:check|visit|concern)\b|\bcheck\s+(?:up\s+)?on\s+(?:him|her|them|my\s+\w+"
+        r"|the\s+(?:man|woman|lady|gentleman|tenant|resident|old\s+\w+))\b|\b(?:worried|concerned"
+        r"|afraid|scared)\s+(?:that\s+)?something(?:'s|\s+has|\s+might\s+have)\s+happened\b"
+        r"|\b(?:nobody|no\s+one|no-one)\s+(?:has\s+)?seen\s+(?:him|her|them)\b|\bfound\s+(?:him|her)?"
+        r"\s*wandering\b|\bfinancial(?:ly)?\s+(?:abuse|abused|exploit\w*)\b|\bself-?neglect\b"
+        r"|\bhoarding\b|\bhasn't\s+(?:collected|been\s+seen|answered|picked\s+up)\b",
+        0.55,
+    ),
+    cue(
+        "frail-signs",
+        r"\b(?:very\s+)?(?:confused|unwell|disorientated|disoriented|shivering|not\s+making\s+sense"
+        r"|lost\s+(?:a\s+lot\s+of\s+)?weight|very\s+thin)\b|\b(?:he|she)(?:'s|\s+is)\s+(?:[89]\d"
+        r"|1[01]\d)\b|\bsleeping\s+(?:in\s+(?:a|the)\s+doorway|outside)\b|\bdrink\s+problem\b",
+        0.35,
+    ),
+    cue(
         "worried-about-someone",
+        r"\b(?:worried|concerned)\s+(?:about|for)\s+(?:him|her|them)\b|"
         r"\b(?:worried|concerned)\s+(?:about|for)\s+(?:my|the|an|our)\s+(?:elderly\s+)?"
         r"(?:neighbou?r|mum|mother|dad|father|son|daughter|friend|tenant|brother|sister)\b",
         0.4,
