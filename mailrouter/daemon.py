@@ -84,6 +84,8 @@ def _worker(
         settings=settings,
         worker_id=worker_id(),
         clock=clock,
+        # A claim query five times a second is cheap and keeps diversion latency low.
+        idle_seconds=0.2,
     )
 
 
