@@ -9,6 +9,7 @@ from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawM
 from mailrouter.store.models.metrics import FlagRow as FlagRow
 from mailrouter.store.models.outbox import OutboxRow, OutboxState
 from mailrouter.store.models.register import Case as Case
+from mailrouter.store.models.replies import HeldReply as HeldReply
 from mailrouter.store.models.routing import CaseContact as CaseContact
 from mailrouter.store.models.routing import DecisionRow as DecisionRow
 
