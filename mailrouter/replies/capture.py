@@ -1,0 +1,155 @@
+"""Capturing a SPOC's reply from mail: find its case, hold it, or bounce it back to the SPOC.
+
+A SPOC replies by sending to the capture address (or saving into a watched
+folder). The case is found from, in order:
+
+1. the case reference in the subject, as the cover note writes it:
+   ``Re: [Managed contact MC-2026-0001] Repairs``;
+2. the In-Reply-To of the cover note: each forward's Message-ID derives from
+   its outbox key, so the SPOC's recent forwards are matched against it, which
+   also names the customer message being answered.
+
+Only a configured SPOC's mail is captured, and only for a case they are the
+SPOC or deputy of. Anything else from a SPOC goes back to them (outbox kind
+"reply-bounce", keyed by the draft's hash so a re-delivered draft bounces once)
+saying why, so a reply is never silently lost; mail from anyone else is left
+alone, since answering forged senders would be backscatter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from email.utils import parseaddr
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailrouter.actions.compose import clean_line, message_id_for
+from mailrouter.addresses import try_normalize
+from mailrouter.config import Settings, SpocSettings
+from mailrouter.replies import hold
+from mailrouter.store import outbox
+from mailrouter.store.models.messages import MessageRecord
+from mailrouter.store.models.outbox import OutboxRow
+from mailrouter.store.models.register import Case
+from mailrouter.store.models.routing import CaseContact
+
+log = logging.getLogger(__name__)
+
+BOUNCE = "reply-bounce"
+TAG = re.compile(r"\[Managed contact ([A-Za-z0-9][A-Za-z0-9/_.-]{0,39})\]\s*", re.IGNORECASE)
+# How many of the SPOC's latest forwards are searched for a cover note's Message-ID.
+RECENT_FORWARDS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    held_id: int | None
+    bounced: bool
+    reason: str
+
+
+def case_reference_in(subject: str) -> str | None:
+    found = TAG.search(subject)
+    return found[1] if found else None
+
+
+def capture_mail(
+    session: Session, raw: bytes, *, now: datetime, settings: Settings
+) -> CaptureResult:
+    """Hold the reply in ``raw`` (mail to the capture address) or bounce it to its SPOC."""
+    headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+    sender = try_normalize(parseaddr(str(headers.get("From", "")))[1])
+    spoc = next((s for s in settings.spocs if try_normalize(s.email) == sender), None)
+    if spoc is None:
+        log.warning("reply.capture_ignored reason=not-a-spoc")
+        return CaptureResult(None, False, "not from a configured SPOC")
+    subject = str(headers.get("Subject", ""))
+    reference = case_reference_in(subject)
+    answered: str | None = None
+    cover = _cover_note(session, str(headers.get("In-Reply-To", "")), spoc, settings)
+    if cover is not None:
+        reference, answered = reference or cover[0], cover[1]
+    if reference is None:
+        return _bounce(session, raw, spoc, subject, now=now, reason="no case reference was found")
+    case = session.scalars(select(Case).where(Case.reference == reference)).first()
+    if case is None or spoc.id not in (case.spoc_id, case.deputy_spoc_id):
+        return _bounce(
+            session, raw, spoc, subject, now=now, reason=f"you are not the SPOC for {reference}"
+        )
+    answered = answered or _latest_diverted(session, case.id)
+    try:
+        reply = hold.capture(
+            session,
+            case_reference=reference,
+            raw=raw,
+            actor=spoc.id,
+            now=now,
+            settings=settings,
+            in_reply_to=answered,
+        )
+    except hold.ReplyError as exc:
+        return _bounce(session, raw, spoc, subject, now=now, reason=str(exc))
+    # The capture tag is for mailrouter; the customer sees the subject without it.
+    reply.subject = clean_line(TAG.sub("", subject)) or reply.subject
+    return CaptureResult(reply.id, False, f"held for {reply.release_on.isoformat()}")
+
+
+def _cover_note(
+    session: Session, in_reply_to: str, spoc: SpocSettings, settings: Settings
+) -> tuple[str, str | None] | None:
+    """(case reference, customer Message-ID) of the forward ``in_reply_to`` names, if any."""
+    wanted = in_reply_to.strip()
+    if not wanted:
+        return None
+    rows = session.execute(
+        select(OutboxRow.idempotency_key, OutboxRow.payload)
+        .where(OutboxRow.kind == "forward")
+        .order_by(OutboxRow.id.desc())
+        .limit(RECENT_FORWARDS)
+    ).all()
+    for key, payload in rows:
+        if payload.get("to") != spoc.email:
+            continue
+        if message_id_for(key, settings.smtp.from_address) != wanted:
+            continue
+        case_id, message_pk = payload.get("case_id"), payload.get("message_pk")
+        reference = session.scalars(select(Case.reference).where(Case.id == case_id)).first()
+        if reference is None:
+            return None
+        message_id = session.scalars(
+            select(MessageRecord.message_id).where(MessageRecord.id == message_pk)
+        ).first()
+        return reference, message_id
+    return None
+
+
+def _latest_diverted(session: Session, case_id: int) -> str | None:
+    query = (
+        select(MessageRecord.message_id)
+        .join(CaseContact, CaseContact.message_pk == MessageRecord.id)
+        .where(CaseContact.case_id == case_id, MessageRecord.message_id.is_not(None))
+        .order_by(MessageRecord.received_at.desc(), MessageRecord.id.desc())
+    )
+    return session.scalars(query).first()
+
+
+def _bounce(
+    session: Session, raw: bytes, spoc: SpocSettings, subject: str, *, now: datetime, reason: str
+) -> CaptureResult:
+    key = f"{BOUNCE}:{hashlib.sha256(raw).hexdigest()}"
+    payload: dict[str, object] = {
+        "to": spoc.email,
+        "subject": clean_line(subject),
+        "reason": clean_line(reason, 300),
+        "date": now.isoformat(),
+    }
+    outbox.enqueue(session, key=key, kind=BOUNCE, payload=payload, now=now)
+    log.info("reply.bounced spoc=%s reason=%s", spoc.id, clean_line(reason, 120))
+    return CaptureResult(None, True, reason)

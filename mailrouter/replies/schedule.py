@@ -1,0 +1,71 @@
+"""The daily release run as an APScheduler 3.x job, persisted in mailrouter's own database.
+
+The job is stored by reference (``JOB_FUNC``) with one JSON-safe argument, the
+config path, so a restarted daemon (or another daemon on the same database)
+finds it in the job store and nothing is pickled but a string. The run itself is
+``hold.release_due``, which is idempotent for a window: a run repeated after a
+crash, a misfire caught up late, or two daemons firing the same day queue each
+reply once (the outbox keys are unique and only ``held`` replies are taken).
+
+``coalesce`` and an unlimited ``misfire_grace_time`` make a daemon that was down
+at release time run once when it comes back, rather than skip the day or run
+once per missed day.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
+
+from mailrouter.app import App
+from mailrouter.config import Settings
+from mailrouter.replies import hold
+from mailrouter.store import db
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "replies.release-due"
+JOB_FUNC = "mailrouter.replies.schedule:release_job"
+JOBS_TABLE = "apscheduler_jobs"
+DEFAULT_AT = time(7, 0)
+
+
+def release_job(config_path: str | None) -> int:
+    """The scheduled run: queue every reply due now; returns how many replies were queued."""
+    app = App(config_path=Path(config_path) if config_path else None)
+    try:
+        with db.transaction(app.sessions()) as session:
+            released = hold.release_due(session, now=datetime.now(UTC), settings=app.settings())
+    finally:
+        app.close()
+    count = sum(len(item.reply_ids) for item in released)
+    log.info("replies.released count=%d messages=%d", count, len(released))
+    return count
+
+
+def job_store(engine: Engine) -> SQLAlchemyJobStore:
+    """An APScheduler job store on ``engine`` (the database the rest of mailrouter uses)."""
+    return SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)
+
+
+def schedule_release(
+    scheduler: BaseScheduler, *, settings: Settings, config_path: str | None, at: time = DEFAULT_AT
+) -> None:
+    """Add (or replace) the daily release job on ``scheduler``, at ``at`` in the council's zone."""
+    scheduler.add_job(
+        JOB_FUNC,
+        trigger=CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
+        id=JOB_ID,
+        name="release held replies",
+        args=[config_path],
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=None,
+        max_instances=1,
+    )
