@@ -24,6 +24,7 @@ from mailrouter.commands import (
     models,
     outbox_cmd,
     register_cmd,
+    replies_cmd,
     routing_cmd,
     run_cmd,
 )
@@ -42,6 +43,7 @@ COMMANDS: tuple[click.Command, ...] = (
     routing_cmd.explain,
     routing_cmd.diverted,
     flags_cmd.flags,
+    replies_cmd.replies,
     contact_cmd.contact,
     outbox_cmd.outbox,
     models.models,

@@ -1,11 +1,13 @@
-"""Wiring only: ingestion, routing and the outbox worker, run together until SIGTERM.
+"""Wiring only: ingestion, routing, the outbox worker and replies, run together until SIGTERM.
 
-Three loops share one ``stop`` event. Ingestion stores new mail (IDLE-woken),
-the router decides about whatever is stored and unrouted, and the outbox
-worker performs the resulting effects. Each loop only talks to the database,
-so they can also run in separate processes or on several machines against
-PostgreSQL. On SIGTERM each loop stops taking new work and finishes what it
-holds; leases left by a crash expire and are taken again.
+Four loops share one ``stop`` event, beside an APScheduler whose jobs live in
+the same database (the daily release of held replies). Ingestion stores new
+mail (IDLE-woken), the router decides about whatever is stored and unrouted,
+the outbox worker performs the resulting effects and the reply performer sends
+released replies. Each loop only talks to the database, so they can also run
+in separate processes or on several machines against PostgreSQL. On SIGTERM
+each loop stops taking new work and finishes what it holds; leases left by a
+crash are taken back at the next start on the same host, or when they expire.
 
 ``run_once`` is the same in a single pass: ingest everything pending, route
 it, perform every effect that is due now, and return a summary.
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.actions.mailbox import ImapMover
@@ -30,6 +33,8 @@ from mailrouter.actions.outbox import OutboxWorker
 from mailrouter.config import Settings
 from mailrouter.ingest_runner import ingest_once, run_ingest
 from mailrouter.outbound.smtp import SmtpTransport
+from mailrouter.replies import schedule
+from mailrouter.replies.performer import ReplyPerformer
 from mailrouter.routing import Router, RoutingStats
 from mailrouter.services import build_router, describer, raw_loader
 from mailrouter.store import db, outbox
@@ -99,18 +104,53 @@ async def _route_loop(
                 await asyncio.wait_for(stop.wait(), 0.2)
 
 
+def _replies(
+    settings: Settings, sessions: sessionmaker[Session], transport: SmtpTransport, clock: Clock
+) -> ReplyPerformer:
+    return ReplyPerformer(
+        sessions=sessions,
+        transport=transport,
+        settings=settings,
+        worker_id=worker_id(),
+        clock=clock,
+    )
+
+
+def _scheduler(
+    settings: Settings, sessions: sessionmaker[Session], config_path: str | None
+) -> AsyncIOScheduler:
+    """Daily jobs (the release of held replies), persisted in mailrouter's own database."""
+    engine = sessions.kw["bind"]
+    scheduler = AsyncIOScheduler(
+        jobstores={"default": schedule.job_store(engine)}, timezone=settings.tz
+    )
+    scheduler.start()
+    schedule.schedule_release(scheduler, settings=settings, config_path=config_path)
+    return scheduler
+
+
 async def run_forever(
-    settings: Settings, sessions: sessionmaker[Session], stop: asyncio.Event, clock: Clock = utcnow
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    stop: asyncio.Event,
+    clock: Clock = utcnow,
+    config_path: str | None = None,
 ) -> None:
     router = build_router(settings)
     release_dead_leases(sessions)
-    async with SmtpTransport(settings.smtp) as transport:
-        worker = _worker(settings, sessions, transport, clock)
-        log.info("daemon.started mailboxes=%d", len(settings.mailboxes))
-        async with asyncio.TaskGroup() as group:
-            group.create_task(run_ingest(settings, sessions, stop))
-            group.create_task(_route_loop(router, sessions, stop, clock))
-            group.create_task(worker.run(stop))
+    scheduler = _scheduler(settings, sessions, config_path)
+    try:
+        async with SmtpTransport(settings.smtp) as transport:
+            worker = _worker(settings, sessions, transport, clock)
+            replies = _replies(settings, sessions, transport, clock)
+            log.info("daemon.started mailboxes=%d", len(settings.mailboxes))
+            async with asyncio.TaskGroup() as group:
+                group.create_task(run_ingest(settings, sessions, stop))
+                group.create_task(_route_loop(router, sessions, stop, clock))
+                group.create_task(worker.run(stop))
+                group.create_task(replies.run(stop))
+    finally:
+        scheduler.shutdown(wait=False)
     log.info("daemon.stopped")
 
 
@@ -130,8 +170,9 @@ async def run_once(
     effects = 0
     async with SmtpTransport(settings.smtp) as transport:
         worker = _worker(settings, sessions, transport, clock)
+        replies = _replies(settings, sessions, transport, clock)
         # Forwards enqueue their moves when they succeed: keep going until nothing is due.
-        while (claimed := await worker.run_once()) > 0:
+        while (claimed := await worker.run_once() + await replies.run_once()) > 0:
             effects += claimed
     return PassSummary(stored, total, effects)
 

@@ -32,6 +32,7 @@ def run(app: App, once: bool) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         daemon.install_signal_handlers(stop)
-        await daemon.run_forever(settings, sessions, stop)
+        config_path = str(app.config_path) if app.config_path else None
+        await daemon.run_forever(settings, sessions, stop, config_path=config_path)
 
     asyncio.run(main())
