@@ -119,7 +119,7 @@ class Classifier:
         abuse = abuse_matches(plain)
         # How much this reads as abuse: the models confuse abuse with threats.
         rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0))
-        threats = threat_matches(threat_view(fields))
+        threats = threat_matches(threat_view(plain))
         threat = decide(Label.THREAT, threats, signals, fallback, policy=self.policy, rival=rival)
         for hit in (threat, decide(Label.ABUSE, abuse, signals, fallback, policy=self.policy)):
             if hit is not None:

@@ -59,15 +59,19 @@ def benign_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def without_benign_idioms(fields: Mapping[Field, str]) -> dict[Field, str]:
-    """Fields with idioms such as "kill the weeds" blanked out."""
-    return {field: _blank(text, list(benign_spans(text))) for field, text in fields.items()}
+    """Fields with idioms such as "kill the weeds" blanked out (not the sender's address)."""
+    return {
+        field: text if field is Field.SENDER else _blank(text, list(benign_spans(text)))
+        for field, text in fields.items()
+    }
 
 
-def threat_view(fields: Mapping[Field, str]) -> dict[Field, str]:
-    """What threat detection reads: no benign idioms and no reported speech."""
+def threat_view(plain: Mapping[Field, str]) -> dict[Field, str]:
+    """What threat detection reads: ``plain`` (benign idioms already blanked, see
+    ``without_benign_idioms``) with reported speech blanked too."""
     return {
         field: _blank(text, [match.span() for match in REPORTED_SPEECH.finditer(text)])
-        for field, text in without_benign_idioms(fields).items()
+        for field, text in plain.items()
     }
 
 

@@ -14,6 +14,7 @@ scikit-learn, a different vectorizer), the model falls back to scikit-learn.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -37,8 +38,9 @@ except ImportError:  # pragma: no cover - depends on the scikit-learn release
 PROBES = ("Please send me the figures.", "I know where you live.", "kill the weeds", "")
 
 Tokens = list[list[str]]
-# One document's features in one block: column indices and their normalised values.
-Row = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]
+# A batch's features in one block: every document's column indices and normalised
+# values end to end, and where each document starts and ends (``bounds``).
+Rows = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]
 Cache = dict[str, Any]
 
 
@@ -49,24 +51,32 @@ class Block:
     analyzer_key: str  # equal keys: equal tokens, so the tokens are shared
     key: str  # equal keys: equal rows (stateless hashing), so the rows are shared
     analyze: Callable[[str], list[str]]
-    encode: Callable[[Tokens], list[Row]]
+    encode: Callable[[Tokens], Rows]
 
-    def rows(self, texts: Sequence[str], cache: Cache) -> list[Row]:
+    def rows(self, texts: Sequence[str], cache: Cache) -> Rows:
         if self.key not in cache:
             if self.analyzer_key not in cache:
                 cache[self.analyzer_key] = [self.analyze(text) for text in texts]
             cache[self.key] = self.encode(cache[self.analyzer_key])
-        rows: list[Row] = cache[self.key]
+        rows: Rows = cache[self.key]
         return rows
 
 
-def _row(columns: np.ndarray[Any, Any], values: np.ndarray[Any, Any], norm: str | None) -> Row:
-    """A row scaled to unit ``norm``, as ``sklearn.preprocessing.normalize`` does."""
-    if norm is not None and values.size:
-        total = np.abs(values).sum() if norm == "l1" else np.sqrt(np.dot(values, values))
-        if total > 0:
-            values = values / total
-    return columns, values
+def _scaled(
+    values: np.ndarray[Any, Any], bounds: np.ndarray[Any, Any], norm: str | None
+) -> np.ndarray[Any, Any]:
+    """Each document's values scaled to unit ``norm``, as ``sklearn.preprocessing.normalize``."""
+    if norm is None or not values.size:
+        return values
+    counts = np.diff(bounds)
+    filled = counts > 0
+    data = np.abs(values) if norm == "l1" else values * values
+    totals = np.zeros(len(counts))
+    totals[filled] = np.add.reduceat(data, bounds[:-1][filled])
+    if norm == "l2":
+        totals = np.sqrt(totals)
+    totals[totals == 0] = 1.0
+    return np.asarray(values / np.repeat(totals, counts))
 
 
 def _analyzer_key(vectorizer: Any) -> str:
@@ -82,15 +92,15 @@ def _hashing_block(vectorizer: HashingVectorizer) -> Block | None:
     n_features, dtype = vectorizer.n_features, vectorizer.dtype
     alternate, binary, norm = vectorizer.alternate_sign, vectorizer.binary, vectorizer.norm
 
-    def encode(tokens: Tokens) -> list[Row]:
+    def encode(tokens: Tokens) -> Rows:
         pairs = (((token, 1) for token in doc) for doc in tokens)
         indices, indptr, values = _hash_tokens(pairs, n_features, dtype, alternate, seed=0)
-        rows = []
-        for start, end in pairwise(indptr):
-            columns, inverse = np.unique(indices[start:end], return_inverse=True)
-            summed = np.bincount(inverse, weights=values[start:end], minlength=len(columns))
-            rows.append(_row(columns, np.ones_like(summed) if binary else summed, norm))
-        return rows
+        docs = np.repeat(np.arange(len(tokens), dtype=np.int64), np.diff(indptr))
+        keys, inverse = np.unique(docs * n_features + indices, return_inverse=True)
+        summed = np.bincount(inverse, weights=values, minlength=len(keys))
+        bounds = np.searchsorted(keys // n_features, np.arange(len(tokens) + 1))
+        summed = np.ones_like(summed) if binary else summed
+        return keys % n_features, _scaled(summed, bounds, norm), bounds
 
     key = repr(vectorizer.get_params())
     return Block(_analyzer_key(vectorizer), key, vectorizer.build_analyzer(), encode)
@@ -101,24 +111,27 @@ def _tfidf_block(vectorizer: TfidfVectorizer) -> Block:
     idf = getattr(vectorizer, "idf_", None)
     sublinear, binary, norm = vectorizer.sublinear_tf, vectorizer.binary, vectorizer.norm
 
-    def encode(tokens: Tokens) -> list[Row]:
-        rows = []
+    def encode(tokens: Tokens) -> Rows:
+        columns: list[int] = []
+        counts: list[int] = []
+        bounds = [0]
         for doc in tokens:
-            counts: dict[int, int] = {}
-            for token in doc:
+            for token, count in Counter(doc).items():
                 column = vocabulary.get(token)
                 if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            if binary:
-                values.fill(1.0)
-            if sublinear:
-                values = np.log(values) + 1.0
-            if idf is not None:
-                values = values * idf[columns]
-            rows.append(_row(columns, values, norm))
-        return rows
+                    columns.append(column)
+                    counts.append(count)
+            bounds.append(len(columns))
+        where = np.array(columns, dtype=np.intp)
+        values = np.array(counts, dtype=np.float64)
+        if binary:
+            values.fill(1.0)
+        if sublinear:
+            values = np.log(values) + 1.0
+        if idf is not None:
+            values = values * idf[where]
+        edges = np.array(bounds, dtype=np.intp)
+        return where, _scaled(values, edges, norm), edges
 
     key = f"fitted:{id(vectorizer)}"
     return Block(_analyzer_key(vectorizer), key, vectorizer.build_analyzer(), encode)
@@ -146,8 +159,11 @@ class LinearScorer:
         shared = {} if cache is None else cache
         logits = np.tile(self.intercepts, (len(texts), 1))
         for block, weights in zip(self.blocks, self.weights, strict=True):
-            for index, (columns, values) in enumerate(block.rows(texts, shared)):
-                logits[index] += values @ weights[columns]
+            columns, values, bounds = block.rows(texts, shared)
+            if values.size:
+                filled = np.diff(bounds) > 0
+                terms = values[:, np.newaxis] * weights[columns]
+                logits[filled] += np.add.reduceat(terms, bounds[:-1][filled], axis=0)
         return np.asarray(expit(logits))
 
 
