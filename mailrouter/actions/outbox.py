@@ -27,7 +27,6 @@ Design note: at-least-once delivery plus idempotent effects.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +48,7 @@ from mailrouter.actions.payloads import (
 from mailrouter.actions.recorder import Outcome, OutcomeRecorder
 from mailrouter.config import Settings
 from mailrouter.domain import Action, ForwardToOfficer, MoveToFolder, RaiseAlert, RecordContact
+from mailrouter.loops import run_until_stopped
 from mailrouter.outbound.smtp import Transport
 from mailrouter.store import db, outbox
 from mailrouter.store.models import OutboxRow
@@ -134,27 +134,17 @@ class OutboxWorker:
         self.lease = lease
         self.idle_seconds = idle_seconds
         self._send_slots = asyncio.Semaphore(send_concurrency)
-        self._outage = False
         self._recorder = OutcomeRecorder(sessions, worker_id, clock)
 
     async def run(self, stop: asyncio.Event, *, limit: int = 50) -> None:
         """Work until ``stop`` is set; the batch in hand is finished, no new one claimed."""
-        while not stop.is_set():
-            try:
-                count = await self.run_once(limit)
-            except Exception:
-                # A database outage must not end the worker; say so once, keep trying.
-                if not self._outage:
-                    log.exception("outbox.batch_failed worker=%s", self.worker_id)
-                self._outage = True
-                count = 0
-            else:
-                if self._outage:
-                    log.info("outbox.recovered worker=%s", self.worker_id)
-                self._outage = False
-            if count == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.idle_seconds)
+        await run_until_stopped(
+            lambda: self.run_once(limit),
+            stop,
+            idle_seconds=self.idle_seconds,
+            name="outbox",
+            worker=self.worker_id,
+        )
 
     async def run_once(self, limit: int = 50) -> int:
         """Claim up to ``limit`` due rows and perform them; returns how many were claimed."""

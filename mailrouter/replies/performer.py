@@ -23,7 +23,6 @@ claims only rows of kind "reply", so the two never take each other's work.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter.actions.compose import message_id_for
 from mailrouter.config import Settings
 from mailrouter.errors import TransientError
+from mailrouter.loops import run_until_stopped
 from mailrouter.outbound.smtp import Transport
 from mailrouter.replies.capture import BOUNCE
 from mailrouter.replies.compose import Draft, Envelope, bounce_message, reply_message
@@ -75,24 +75,16 @@ class ReplyPerformer:
         self.clock = clock
         self.lease = lease
         self.idle_seconds = idle_seconds
-        self._outage = False
 
     async def run(self, stop: asyncio.Event, *, limit: int = 20) -> None:
         """Work until ``stop`` is set; the batch in hand is finished, no new one claimed."""
-        while not stop.is_set():
-            try:
-                count = await self.run_once(limit)
-            except Exception:
-                # A database outage must not end the performer; say so once, keep trying.
-                if not self._outage:
-                    log.exception("reply.batch_failed worker=%s", self.worker_id)
-                self._outage = True
-                count = 0
-            else:
-                self._outage = False
-            if count == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.idle_seconds)
+        await run_until_stopped(
+            lambda: self.run_once(limit),
+            stop,
+            idle_seconds=self.idle_seconds,
+            name="reply",
+            worker=self.worker_id,
+        )
 
     async def run_once(self, limit: int = 20) -> int:
         """Claim up to ``limit`` due reply rows and send them one by one; returns how many."""
