@@ -16,7 +16,6 @@ it, perform every effect that is due now, and return a summary.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -32,6 +31,7 @@ from mailrouter.actions.mailbox import ImapMover
 from mailrouter.actions.outbox import OutboxWorker
 from mailrouter.config import Settings
 from mailrouter.ingest_runner import ingest_once, run_ingest
+from mailrouter.loops import run_until_stopped
 from mailrouter.outbound.smtp import SmtpTransport
 from mailrouter.replies import schedule
 from mailrouter.replies.performer import ReplyPerformer
@@ -97,11 +97,12 @@ def _worker(
 async def _route_loop(
     router: Router, sessions: sessionmaker[Session], stop: asyncio.Event, clock: Clock
 ) -> None:
-    while not stop.is_set():
+    async def step() -> int:
         stats = await asyncio.to_thread(router.route_pending, sessions, clock())
-        if stats.routed == 0 and stats.failed == 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 0.2)
+        return stats.routed + stats.failed
+
+    # The shared loop: a database outage is logged once and retried, never ends the daemon.
+    await run_until_stopped(step, stop, idle_seconds=0.2, name="routing", worker=worker_id())
 
 
 def _replies(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -245,10 +245,3 @@ def _quarantine(sessions: sessionmaker[Session], pk: int, reason: str) -> None:
         if record is not None:
             record.status = "quarantined"
             record.quarantine_reason = reason[:2000]
-
-
-def detections_json(hits: Sequence[DetectedHit]) -> list[dict[str, object]]:
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(h).items()}
-        for h in hits
-    ]

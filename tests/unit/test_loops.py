@@ -5,7 +5,9 @@ import logging
 
 import pytest
 
+from mailrouter import daemon
 from mailrouter.loops import run_until_stopped
+from mailrouter.routing import RoutingStats
 
 
 def test_outage_logged_once_then_recovery_and_stop(caplog: pytest.LogCaptureFixture) -> None:
@@ -32,3 +34,26 @@ def test_outage_logged_once_then_recovery_and_stop(caplog: pytest.LogCaptureFixt
     assert messages.count("test.batch_failed worker=w") == 1
     assert messages.count("test.recovered worker=w") == 1
     assert len(calls) == 6
+
+
+def test_routing_loop_survives_a_failed_pass() -> None:
+    """Before it used the shared loop, one failed routing pass ended the whole daemon."""
+    passes: list[int] = []
+
+    class FlakyRouter:
+        def route_pending(self, sessions: object, now: object) -> RoutingStats:
+            passes.append(1)
+            if len(passes) == 1:
+                raise RuntimeError("database is locked")
+            if len(passes) >= 3:
+                stop.set()
+            return RoutingStats(routed=1)
+
+    stop = asyncio.Event()
+    asyncio.run(
+        asyncio.wait_for(
+            daemon._route_loop(FlakyRouter(), None, stop, lambda: None),  # type: ignore[arg-type]
+            5,
+        )
+    )
+    assert len(passes) >= 3
