@@ -19,12 +19,14 @@ from mailrouter.commands import (
     contact_cmd,
     db_cmd,
     demo_cmd,
+    digest_cmd,
     flags_cmd,
     ingest_cmd,
     models,
     outbox_cmd,
     register_cmd,
     replies_cmd,
+    report_cmd,
     routing_cmd,
     run_cmd,
 )
@@ -47,6 +49,8 @@ COMMANDS: tuple[click.Command, ...] = (
     contact_cmd.contact,
     outbox_cmd.outbox,
     models.models,
+    digest_cmd.digest,
+    report_cmd.report,
 )
 
 

@@ -25,3 +25,11 @@ if ! have_dovecot && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; t
     apt-get update -qq >&2
     apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null
 fi
+# Headless Chromium renders digests and reports in the browser tests and for
+# `digest send --dry-run --screenshot`; without it those tests are skipped.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "mailrouter: installing Chromium (renders digests and reports headless)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq chromium >/dev/null
+fi
