@@ -151,8 +151,17 @@ class ThresholdSettings:
     messages_per_month: int = 60
     distinct_staff_per_week: int = 8
     senior_share: float = 0.5
-    near_duplicate_similarity: float = 0.85
+    near_duplicate_similarity: float = 0.8
+    # Repeats of an earlier message (at or above the similarity) in a week that raise a flag.
+    near_duplicates_per_week: int = 3
     anomaly_quantile: float = 0.999
+    complaints_per_month: int = 3
+    # Writing similarity to a register customer that, with one other sign, suggests an alias.
+    alias_writing_similarity: float = 0.5
+    # Office hours in the council's time zone; contact outside them counts as out of hours.
+    office_opens: str = "08:00"
+    office_closes: str = "18:00"
+    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +392,7 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
     _check_general(settings, add)
     _check_mailboxes_and_spocs(settings, add)
     _check_policy_and_limits(settings, add)
+    _check_thresholds(settings.thresholds, add)
     return found
 
 
@@ -429,6 +439,38 @@ def _check_policy_and_limits(settings: Settings, add: Problem) -> None:
     for key in ("max_message_bytes", "max_mime_depth", "max_parts"):
         if getattr(settings.limits, key) <= 0:
             add(("limits", key), "must be positive")
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _check_thresholds(limits: ThresholdSettings, add: Problem) -> None:
+    for key in (
+        "messages_per_day",
+        "messages_per_week",
+        "messages_per_month",
+        "distinct_staff_per_week",
+        "near_duplicates_per_week",
+        "complaints_per_month",
+    ):
+        if getattr(limits, key) < 0:
+            add(("thresholds", key), "cannot be negative")
+    for key in ("senior_share", "near_duplicate_similarity", "alias_writing_similarity"):
+        if not 0 < getattr(limits, key) <= 1:
+            add(("thresholds", key), "must be above 0 and at most 1")
+    if not 0 < limits.anomaly_quantile < 1:
+        add(("thresholds", "anomaly_quantile"), "must be between 0 and 1")
+    hours: list[time] = []
+    for key in ("office_opens", "office_closes"):
+        try:
+            hours.append(time.fromisoformat(getattr(limits, key)))
+        except ValueError:
+            add(("thresholds", key), f"expected HH:MM, got {getattr(limits, key)!r}")
+    if len(hours) == 2 and hours[0] >= hours[1]:
+        add(("thresholds", "office_closes"), "must be later than office_opens")
+    for i, day in enumerate(limits.working_days):
+        if day not in WEEKDAYS:
+            add(("thresholds", "working_days", i), f"expected one of {', '.join(WEEKDAYS)}")
 
 
 def _is_secret(hint: Any) -> bool:

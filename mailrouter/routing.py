@@ -156,6 +156,8 @@ class Router:
             [("to", a) for a in msg.recipients],
             {h.label for h in ctx.hits},
             self.settings,
+            text=lambda: msg.text or self.load_text(session, record),
+            matches=ctx.matches,
         )
         log.info(
             "message.decided verdict=%s reasons=%s actions=%d",

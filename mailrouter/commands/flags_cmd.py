@@ -62,8 +62,9 @@ def list_cmd(app: App, *, status: str) -> None:
     if not rows:
         click.echo("No flags.")
     for row in rows:
+        urgent = "URGENT " if row.urgent else ""
         click.echo(
-            f"#{row.id} [{row.status}] {display(row.subject, 80)} {row.kind}: "
+            f"#{row.id} {urgent}[{row.status}] {display(row.subject, 80)} {row.kind}: "
             f"{display(row.explanation, 300)}"
         )
 

@@ -16,15 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from mailrouter.config import ThresholdSettings
-from mailrouter.metrics.record import week_of
+from mailrouter.metrics.periods import week_of
 from mailrouter.metrics.snapshot import COUNTERS, DayCounts, SenderMetrics
 
 # A senior share means little on one or two messages.
 MIN_SENIOR_CONTACTS = 3
-# Complaints in a month above which a person should check for repeats on closed
-# matters. Challenging an outcome, even more than once, is not misconduct
-# (policy), so this only asks IG to look.
-COMPLAINTS_PER_MONTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +75,8 @@ def evaluate(metrics: SenderMetrics, limits: ThresholdSettings) -> list[Flag]:
     flags += _scatter_gun(metrics, limits)
     flags += _senior(metrics, limits)
     flags += _abusive(metrics)
-    flags += _complaints(metrics)
+    flags += _complaints(metrics, limits)
+    flags += _near_duplicates(metrics, limits)
     return flags
 
 
@@ -208,14 +205,17 @@ def _abusive(m: SenderMetrics) -> list[Flag]:
     return found
 
 
-def _complaints(m: SenderMetrics) -> list[Flag]:
+def _complaints(m: SenderMetrics, limits: ThresholdSettings) -> list[Flag]:
+    # Challenging an outcome, even more than once, is not misconduct (policy):
+    # above the threshold this only asks IG to check for repeats of closed matters.
     found: list[Flag] = []
+    limit = limits.complaints_per_month
     for month, days in sorted(_group(m.days, month_of).items()):
         complaints = sum(d.complaints for d in days)
-        if complaints > COMPLAINTS_PER_MONTH:
+        if complaints > limit:
             text = (
                 f"Sent {complaints} messages read as complaints in {month_name(month)}"
-                f" (threshold {COMPLAINTS_PER_MONTH}); check whether they repeat closed matters"
+                f" (threshold {limit}); check whether they repeat closed matters"
             )
             found.append(
                 _flag(
@@ -223,7 +223,33 @@ def _complaints(m: SenderMetrics) -> list[Flag]:
                     "repeat-complaints",
                     (month, month_end(month)),
                     value=complaints,
-                    threshold=COMPLAINTS_PER_MONTH,
+                    threshold=limit,
+                    text=text,
+                    days=days,
+                    explained=True,
+                )
+            )
+    return found
+
+
+def _near_duplicates(m: SenderMetrics, limits: ThresholdSettings) -> list[Flag]:
+    found: list[Flag] = []
+    limit = limits.near_duplicates_per_week
+    for week, days in sorted(_group(m.days, week_of).items()):
+        repeats = sum(d.near_duplicates for d in days)
+        if limit and repeats >= limit:
+            text = (
+                f"Sent essentially the same message again {repeats} times in the week of"
+                f" {short_day(week)} (each almost word for word an earlier one; threshold"
+                f" {limit}); a repeat can be a fair chase of an unanswered query"
+            )
+            found.append(
+                _flag(
+                    m,
+                    "near-duplicates",
+                    (week, week + timedelta(days=6)),
+                    value=repeats,
+                    threshold=limit,
                     text=text,
                     days=days,
                     explained=True,

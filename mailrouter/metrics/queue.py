@@ -21,17 +21,22 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter.config import Settings
 from mailrouter.domain import CaseStatus
 from mailrouter.errors import PolicyError
+from mailrouter.metrics import dormant
+from mailrouter.metrics.aliases import alias_flag
 from mailrouter.metrics.anomaly import anomaly_flags
 from mailrouter.metrics.flags import Flag, evaluate
 from mailrouter.metrics.snapshot import load_snapshot
 from mailrouter.register import audit, people
 from mailrouter.register.service import Register
 from mailrouter.store import db
+from mailrouter.store.models.flags_alias import AliasHit, RecommencedContact
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.metrics import ContactLogEntry, FlagRow
+from mailrouter.store.models.register import Case, Customer
 
 STATUSES = ("open", "watching", "dismissed", "proposed")
 MAX_EVIDENCE_IDS = 200
+URGENT_KINDS = frozenset({dormant.KIND})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +61,50 @@ def scan(
         found = [f for m in population for f in evaluate(m, settings.thresholds)]
         window = (start.isoformat(), end.isoformat())
         found += anomaly_flags(population, settings.thresholds.anomaly_quantile, window)
+        found += _alias_flags(session, start, end)
+        found += _recommenced_flags(session, start, end)
         for flag in found:
             outcome = _store(session, settings, flag, now)
             raised += outcome == "raised"
             updated += outcome == "updated"
             unchanged += outcome == "unchanged"
     return ScanResult(raised, updated, unchanged)
+
+
+def _customer_label(session: Session, customer_id: int) -> str:
+    customer = session.get(Customer, customer_id)
+    name = customer.full_name if customer is not None else "(deleted)"
+    return f"{name} (customer {customer_id})"
+
+
+def _alias_flags(session: Session, start: date, end: date) -> list[Flag]:
+    query = select(AliasHit).where(AliasHit.last_seen >= start, AliasHit.first_seen <= end)
+    return [
+        alias_flag(
+            hit.sender,
+            _customer_label(session, hit.customer_id),
+            customer_id=hit.customer_id,
+            kinds=tuple(hit.kinds.split(",")),
+            evidence=hit.evidence,
+            first_seen=hit.first_seen,
+            last_seen=hit.last_seen,
+            messages=hit.messages,
+        )
+        for hit in session.scalars(query.order_by(AliasHit.id))
+    ]
+
+
+def _recommenced_flags(session: Session, start: date, end: date) -> list[Flag]:
+    query = select(RecommencedContact).where(
+        RecommencedContact.last_day >= start, RecommencedContact.first_day <= end
+    )
+    flags = []
+    for row in session.scalars(query.order_by(RecommencedContact.id)):
+        case = session.get(Case, row.case_id)
+        reference = case.reference if case is not None else str(row.case_id)
+        label = _customer_label(session, row.customer_id)
+        flags.append(dormant.recommenced_flag(row, label, reference))
+    return flags
 
 
 def _store(session: Session, settings: Settings, flag: Flag, now: datetime) -> str:
@@ -71,7 +114,8 @@ def _store(session: Session, settings: Settings, flag: Flag, now: datetime) -> s
         FlagRow.period_start == flag.period_start,
     )
     row = session.scalars(query).first()
-    evidence = {**flag.evidence, **_message_ids(session, settings, flag)}
+    # A flag that names its own messages (a renewed contact) keeps them.
+    evidence = {**_message_ids(session, settings, flag), **flag.evidence}
     if row is None:
         session.add(
             FlagRow(
@@ -83,6 +127,7 @@ def _store(session: Session, settings: Settings, flag: Flag, now: datetime) -> s
                 threshold=flag.threshold,
                 explanation=flag.explanation,
                 evidence=evidence,
+                urgent=flag.kind in URGENT_KINDS,
                 created_at=now,
                 updated_at=now,
             )
@@ -129,7 +174,8 @@ def _message_ids(session: Session, settings: Settings, flag: Flag) -> dict[str, 
 
 def list_flags(sessions: sessionmaker[Session], status: str | None = "open") -> list[FlagRow]:
     with sessions() as session:
-        query = select(FlagRow).order_by(FlagRow.created_at, FlagRow.id)
+        # Urgent flags (a dormant customer writing again) first, then oldest first.
+        query = select(FlagRow).order_by(FlagRow.urgent.desc(), FlagRow.created_at, FlagRow.id)
         if status is not None:
             query = query.where(FlagRow.status == status)
         return list(session.scalars(query))
@@ -188,6 +234,11 @@ def propose(
             raise PolicyError(f"flag {flag_id} is already {row.status}")
         if customer_id_of(row.subject) is not None:
             raise PolicyError("this customer is already on the register: review their case")
+        if row.kind == "possible-alias":
+            raise PolicyError(
+                "a possible alias is not a new customer: if IG confirm it, add the address"
+                " to the existing customer with the register commands"
+            )
         ctx = register.context(actor, now)
         identities = people.Identities(emails=(row.subject,))
         note = f"Proposed from flag {row.id} ({row.kind}): {row.explanation}. Reason: {reason}"

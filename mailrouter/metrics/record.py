@@ -11,17 +11,21 @@ same upserts, so the flags see every channel.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mailrouter.addresses import normalize
-from mailrouter.config import Settings
+from mailrouter.config import Settings, ThresholdSettings
 from mailrouter.deadlines import is_working_day
+from mailrouter.domain import CaseMatch
+from mailrouter.metrics import alias_store, dormant, repeats
+from mailrouter.metrics.fingerprint import vectorise
+from mailrouter.metrics.identity import own_text, traits
+from mailrouter.metrics.periods import week_of
+from mailrouter.metrics.upsert import insert_for
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.metrics import ContactLogEntry, SenderDay, SenderWeekRecipient
 from mailrouter.store.models.register import Case, CustomerEmail, LegalHold
@@ -34,21 +38,19 @@ RECIPIENT_ROLES = frozenset({"to", "cc", "envelope-to"})
 # A message to hundreds of addresses is one mailing, not hundreds of staff; the
 # cap also keeps the per-message work bounded.
 MAX_RECIPIENTS = 50
-OFFICE_OPENS = time(8, 0)
-OFFICE_CLOSES = time(18, 0)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 LIVE_CASE = ("monitoring", "stage2")
 
 
-def week_of(day: date) -> date:
-    """The Monday that starts ``day``'s week."""
-    return day - timedelta(days=day.weekday())
-
-
-def is_out_of_hours(local: datetime, nation: str) -> bool:
-    """Evenings, weekends and bank holidays where the council is."""
-    if not is_working_day(local.date(), nation):
+def is_out_of_hours(local: datetime, nation: str, limits: ThresholdSettings | None = None) -> bool:
+    """Outside the configured office hours and working days, or on a bank holiday."""
+    limits = limits or ThresholdSettings()
+    if WEEKDAYS[local.weekday()] not in limits.working_days:
         return True
-    return not OFFICE_OPENS <= local.time() < OFFICE_CLOSES
+    if not is_working_day(local.date(), nation) and local.weekday() < 5:
+        return True  # a bank holiday
+    opens = time.fromisoformat(limits.office_opens)
+    return not opens <= local.time() < time.fromisoformat(limits.office_closes)
 
 
 def record_message_metrics(
@@ -57,8 +59,15 @@ def record_message_metrics(
     addresses: list[tuple[str, str]],
     hits_labels: set[str],
     settings: Settings,
+    *,
+    text: Callable[[], str] | None = None,
+    matches: Sequence[CaseMatch] = (),
 ) -> None:
-    """Count one routed message against its sender (no commit; the caller's transaction)."""
+    """Count one routed message against its sender (no commit; the caller's transaction).
+
+    ``text`` gives the message's plain text when the near-duplicate and alias
+    checks should read it; ``matches`` are the register cases the sender is in.
+    """
     if not record.sender:
         return
     sender = record.sender
@@ -69,13 +78,50 @@ def record_message_metrics(
         "messages": 1,
         "manual": 0,
         "senior": int(bool(recipients & senior_staff)),
-        "out_of_hours": int(is_out_of_hours(local, settings.general.nation)),
+        "out_of_hours": int(is_out_of_hours(local, settings.general.nation, settings.thresholds)),
         "abusive": int(bool(hits_labels & ABUSIVE_LABELS)),
         "while_open": int(_matter_open(session, sender, local.date())),
         "complaints": int(COMPLAINT_LABEL in hits_labels),
+        "near_duplicates": 0,
     }
+    if text is not None:
+        counts["near_duplicates"] = _read_text(session, record, text(), matches, settings)
+    dormant.record(session, matches, local.date(), record.id)
     _bump_day(session, sender, local.date(), counts)
     _bump_recipients(session, sender, week_of(local.date()), sorted(recipients))
+
+
+def _read_text(
+    session: Session,
+    record: MessageRecord,
+    text: str,
+    matches: Sequence[CaseMatch],
+    settings: Settings,
+) -> int:
+    """Near-duplicate and alias checks on the sender's own words; returns the repeat count."""
+    assert record.sender is not None
+    sender, limits = record.sender, settings.thresholds
+    day = record.received_at.astimezone(settings.tz).date()
+    own = own_text(text)
+    vector = vectorise(own)
+    found = traits(own, record.sender_name or "")
+    repeat = 0
+    if vector is not None:
+        repeat = repeats.record(
+            session, sender, vector, day, record.id, threshold=limits.near_duplicate_similarity
+        )
+    customers = sorted({m.customer_id for m in matches})
+    if customers:
+        # A register customer's own mail teaches what they write like; it is no alias.
+        for customer_id in customers:
+            if vector is not None:
+                alias_store.update_profile(session, customer_id, vector)
+    else:
+        alias_store.check_aliases(
+            session, sender, found, vector, day, threshold=limits.alias_writing_similarity
+        )
+    alias_store.record_traits(session, sender, found, day)
+    return repeat
 
 
 def record_manual_contact(
@@ -105,10 +151,11 @@ def record_manual_contact(
         "messages": 1,
         "manual": 1,
         "senior": int(staff in {normalize(a) for a in settings.contacts.senior_staff}),
-        "out_of_hours": int(is_out_of_hours(local, settings.general.nation)),
+        "out_of_hours": int(is_out_of_hours(local, settings.general.nation, settings.thresholds)),
         "abusive": 0,
         "while_open": int(_matter_open(session, address, local.date())),
         "complaints": 0,
+        "near_duplicates": 0,
     }
     _bump_day(session, address, local.date(), counts)
     if staff:
@@ -140,14 +187,9 @@ def _matter_open(session: Session, sender: str, day: date) -> bool:
     return session.scalars(live.union_all(held).limit(1)).first() is not None
 
 
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
-
-
 def _bump_day(session: Session, sender: str, day: date, counts: dict[str, int]) -> None:
     table = SenderDay.__table__
-    stmt = _insert(session, table).values(sender=sender, day=day, **counts)
+    stmt = insert_for(session, table).values(sender=sender, day=day, **counts)
     stmt = stmt.on_conflict_do_update(
         index_elements=["sender", "day"],
         set_={name: table.c[name] + stmt.excluded[name] for name in counts},
@@ -160,7 +202,7 @@ def _bump_recipients(session: Session, sender: str, week: date, recipients: list
         return
     table = SenderWeekRecipient.__table__
     rows = [{"sender": sender, "week": week, "recipient": r, "messages": 1} for r in recipients]
-    stmt = _insert(session, table).values(rows)
+    stmt = insert_for(session, table).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["sender", "week", "recipient"],
         set_={"messages": table.c.messages + 1},

@@ -26,6 +26,7 @@ COUNTERS = (
     "abusive",
     "while_open",
     "complaints",
+    "near_duplicates",
 )
 
 
@@ -39,6 +40,7 @@ class DayCounts:
     abusive: int = 0
     while_open: int = 0
     complaints: int = 0
+    near_duplicates: int = 0
 
     def __add__(self, other: DayCounts) -> DayCounts:
         return DayCounts(self.day, *(getattr(self, c) + getattr(other, c) for c in COUNTERS))

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mailrouter.store.models.base import Base, utcnow
@@ -30,6 +41,8 @@ class SenderDay(Base):
     while_open: Mapped[int] = mapped_column(Integer, default=0)
     # Messages the detectors read as a new complaint or an escalation.
     complaints: Mapped[int] = mapped_column(Integer, default=0)
+    # Messages that repeat one of the sender's recent messages almost word for word.
+    near_duplicates: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_sender_days_day", "day"),)
 
@@ -79,6 +92,8 @@ class FlagRow(Base):
     evidence: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     # "open", "watching", "dismissed" or "proposed"; only IG moves it on.
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # Listed first: a dormant customer's renewed contact needs IG's consideration now.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
