@@ -4,9 +4,9 @@ One module per area; Alembic migrations under ``store/migrations`` create them.
 """
 
 from mailrouter.store.models.base import Base
+from mailrouter.store.models.flags_alias import AliasHit as AliasHit
 from mailrouter.store.models.ingest import MailboxState as MailboxState
 from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawMessage
-from mailrouter.store.models.flags_alias import AliasHit as AliasHit
 from mailrouter.store.models.metrics import FlagRow as FlagRow
 from mailrouter.store.models.outbox import OutboxRow, OutboxState
 from mailrouter.store.models.register import Case as Case
