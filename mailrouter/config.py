@@ -157,7 +157,7 @@ class ThresholdSettings:
     anomaly_quantile: float = 0.999
     complaints_per_month: int = 3
     # Writing similarity to a register customer that, with one other sign, suggests an alias.
-    alias_writing_similarity: float = 0.5
+    alias_writing_similarity: float = 0.9
     # Office hours in the council's time zone; contact outside them counts as out of hours.
     office_opens: str = "08:00"
     office_closes: str = "18:00"

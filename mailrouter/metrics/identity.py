@@ -88,16 +88,30 @@ def phones(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def signature_block(own: str) -> str | None:
-    """The lines after a sign-off or a ``-- `` delimiter, normalised; None when there is none."""
-    lines = [line.strip() for line in own.splitlines()]
+def _signature_start(lines: list[str]) -> int | None:
     start = None
     for i, line in enumerate(lines):
         if line == "--" or _SIGN_OFF.match(line):
-            start = i + 1
+            start = i
+    return start
+
+
+def body_text(own: str) -> str:
+    """The own words without the sign-off and signature, which repeat in all of one's mail."""
+    lines = own.splitlines()
+    start = _signature_start([line.strip() for line in lines])
+    return "\n".join(lines[:start]).strip() if start is not None else own
+
+
+def signature_block(own: str) -> str | None:
+    """The lines after a sign-off or a ``-- `` delimiter, normalised; None when there is none."""
+    lines = [line.strip() for line in own.splitlines()]
+    start = _signature_start(lines)
     if start is None:
         return None
-    block = [" ".join(line.casefold().split()) for line in lines[start:] if line]
+    # Spacing and punctuation vary between mail clients ("07700 900123", "07700-900-123").
+    block = [re.sub(r"[\W_]+", "", line.casefold()) for line in lines[start + 1 :]]
+    block = [line for line in block if line]
     text = "\n".join(block[:SIGNATURE_LINES])
     return text if len(text) >= MIN_SIGNATURE_CHARS and len(block) >= 2 else None
 

@@ -23,7 +23,7 @@ from mailrouter.deadlines import is_working_day
 from mailrouter.domain import CaseMatch
 from mailrouter.metrics import alias_store, dormant, repeats
 from mailrouter.metrics.fingerprint import vectorise
-from mailrouter.metrics.identity import own_text, traits
+from mailrouter.metrics.identity import body_text, own_text, traits
 from mailrouter.metrics.periods import week_of
 from mailrouter.metrics.upsert import insert_for
 from mailrouter.store.models.messages import MessageRecord
@@ -103,7 +103,7 @@ def _read_text(
     sender, limits = record.sender, settings.thresholds
     day = record.received_at.astimezone(settings.tz).date()
     own = own_text(text)
-    vector = vectorise(own)
+    vector = vectorise(body_text(own))
     found = traits(own, record.sender_name or "")
     repeat = 0
     if vector is not None:

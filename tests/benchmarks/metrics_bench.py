@@ -22,7 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
-from mailrouter.metrics.record import record_message_metrics, week_of
+from mailrouter.metrics.periods import week_of
+from mailrouter.metrics.record import record_message_metrics
 from mailrouter.store import db
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.metrics import SenderDay, SenderWeekRecipient

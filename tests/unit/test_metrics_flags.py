@@ -9,7 +9,8 @@ import pytest
 from mailrouter.config import ThresholdSettings
 from mailrouter.metrics.anomaly import anomaly_flags
 from mailrouter.metrics.flags import evaluate
-from mailrouter.metrics.record import is_out_of_hours, week_of
+from mailrouter.metrics.periods import week_of
+from mailrouter.metrics.record import is_out_of_hours
 from mailrouter.metrics.snapshot import DayCounts, SenderMetrics, merge, roll_up
 from mailrouter.metrics.svg import timeline_svg
 
