@@ -80,7 +80,8 @@ def phones(text: str) -> frozenset[str]:
     found: set[str] = set()
     for match in _PHONE.finditer(text):
         try:
-            found.add(phone_key(match.group()))
+            # "+44 (0)7700 ..." writes the national 0 as well as the country code.
+            found.add(phone_key(match.group().replace("(0)", "")))
         except PolicyError:
             continue
         if len(found) >= MAX_PHONES:
