@@ -79,6 +79,7 @@ def update_profile(session: Session, customer_id: int, vector: Vector) -> None:
     if row is not None:
         merged = fingerprint.merge_profile(fingerprint.load(row.vector), row.messages, vector)
         row.vector, row.messages = fingerprint.dump(merged), row.messages + 1
+        session.flush()  # the next message in this transaction must read this one's update
 
 
 def check_aliases(
@@ -127,6 +128,7 @@ def _store(session: Session, sender: str, finding: AliasFinding, day: date) -> N
     row.kinds, row.last_seen = ",".join(kinds), max(row.last_seen, day)
     row.messages += 1
     row.evidence = {**finding.evidence, **row.evidence, "seen_in": _union(row, finding)}
+    session.flush()
 
 
 def _union(row: AliasHit, finding: AliasFinding) -> list[object]:

@@ -56,6 +56,7 @@ def _record_one(session: Session, match: CaseMatch, day: date, message_id: int |
     row.messages += 1
     row.last_day = max(row.last_day, day)
     row.message_ids = [*row.message_ids, *ids][:MAX_MESSAGE_IDS]
+    session.flush()
 
 
 def recommenced_flag(row: RecommencedContact, customer: str, reference: str) -> Flag:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult
+from sqlalchemy import literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,6 @@ def insert_for(session: Session, table: Any) -> Any:
 
 def insert_new(session: Session, table: Any, **values: object) -> bool:
     """Insert a row unless its key exists already; True when this call inserted it."""
+    # RETURNING, not rowcount: with psycopg the rowcount did not tell a skipped conflict.
     stmt = insert_for(session, table).values(**values).on_conflict_do_nothing()
-    result = cast(CursorResult[Any], session.execute(stmt))
-    return bool(result.rowcount)
+    return session.execute(stmt.returning(literal_column("1"))).first() is not None
