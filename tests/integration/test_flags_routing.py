@@ -1,7 +1,7 @@
 """The routing hook: metrics are counted in the router's transaction, exactly once per message.
 
-``HookedRouter`` adds, in ``_decide``, the one line proposed for ``mailrouter/routing.py``;
-a group that fails and is retried one by one must still count each message once.
+``Router._decide`` calls ``record_message_metrics``; a group that fails and is
+retried one by one must still count each message once.
 """
 
 from __future__ import annotations
@@ -13,30 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import config
-from mailrouter.domain import CaseMatch, Decision, DetectedHit, RoutedMessage
-from mailrouter.metrics.record import record_message_metrics
-from mailrouter.pipeline import decide
+from mailrouter.domain import CaseMatch, DetectedHit, RoutedMessage
 from mailrouter.routing import Router
 from mailrouter.store import db
 from mailrouter.store.models import MessageAddress, MessageRecord, RawMessage
 from mailrouter.store.models.metrics import SenderDay, SenderWeekRecipient
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
-
-
-class HookedRouter(Router):
-    def _decide(self, session: Session, record: MessageRecord, now: datetime) -> Decision:
-        msg, ctx = self.context_for(session, record, now)
-        decision = decide(msg, ctx)
-        # The proposed line (as ruff formats it):
-        record_message_metrics(
-            session,
-            record,
-            [("to", a) for a in msg.recipients],
-            {h.label for h in ctx.hits},
-            self.settings,
-        )
-        return decision
 
 
 def _lookup(session: Session, addresses: Sequence[str], now: datetime) -> tuple[CaseMatch, ...]:
@@ -73,9 +56,7 @@ def _store(sessions: sessionmaker[Session], senders: Sequence[str]) -> None:
 
 def test_routing_counts_each_message_once(sessions: sessionmaker[Session]) -> None:
     _store(sessions, ["ok@example.org"] * 3 + ["rude@example.org", "bad@example.org"])
-    router = HookedRouter(
-        config.Settings(), _lookup, _detect, lambda s, r: "", detect_everyone=True
-    )
+    router = Router(config.Settings(), _lookup, _detect, lambda s, r: "", detect_everyone=True)
     stats = router.route_pending(sessions, NOW)
     assert (stats.routed, stats.failed) == (4, 1)
     assert router.route_pending(sessions, NOW).routed == 0
