@@ -32,6 +32,7 @@ from mailrouter.actions.outbox import OutboxWorker
 from mailrouter.config import Settings
 from mailrouter.ingest_runner import ingest_once, run_ingest
 from mailrouter.loops import run_until_stopped
+from mailrouter.metrics import schedule as flags_schedule
 from mailrouter.outbound.smtp import SmtpTransport
 from mailrouter.replies import schedule
 from mailrouter.replies.performer import ReplyPerformer
@@ -120,13 +121,14 @@ def _replies(
 def _scheduler(
     settings: Settings, sessions: sessionmaker[Session], config_path: str | None
 ) -> AsyncIOScheduler:
-    """Daily jobs (the release of held replies), persisted in mailrouter's own database."""
+    """Daily jobs (release of held replies, the flag scan), persisted in mailrouter's database."""
     engine = sessions.kw["bind"]
     scheduler = AsyncIOScheduler(
         jobstores={"default": schedule.job_store(engine)}, timezone=settings.tz
     )
     scheduler.start()
     schedule.schedule_release(scheduler, settings=settings, config_path=config_path)
+    flags_schedule.schedule_scan(scheduler, settings=settings, config_path=config_path)
     return scheduler
 
 

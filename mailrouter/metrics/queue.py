@@ -26,6 +26,7 @@ from mailrouter.metrics.aliases import alias_flag
 from mailrouter.metrics.anomaly import anomaly_flags
 from mailrouter.metrics.flags import Flag, evaluate
 from mailrouter.metrics.snapshot import load_snapshot
+from mailrouter.metrics.upsert import insert_new
 from mailrouter.register import audit, people
 from mailrouter.register.service import Register
 from mailrouter.store import db
@@ -117,22 +118,24 @@ def _store(session: Session, settings: Settings, flag: Flag, now: datetime) -> s
     # A flag that names its own messages (a renewed contact) keeps them.
     evidence = {**_message_ids(session, settings, flag), **flag.evidence}
     if row is None:
-        session.add(
-            FlagRow(
-                subject=flag.subject,
-                kind=flag.kind,
-                period_start=flag.period_start,
-                period_end=flag.period_end,
-                value=flag.value,
-                threshold=flag.threshold,
-                explanation=flag.explanation,
-                evidence=evidence,
-                urgent=flag.kind in URGENT_KINDS,
-                created_at=now,
-                updated_at=now,
-            )
+        # Insert-if-new: a scan running at the same time in another daemon may raise it first.
+        inserted = insert_new(
+            session,
+            FlagRow.__table__,
+            subject=flag.subject,
+            kind=flag.kind,
+            period_start=flag.period_start,
+            period_end=flag.period_end,
+            value=flag.value,
+            threshold=flag.threshold,
+            explanation=flag.explanation,
+            evidence=evidence,
+            status="open",
+            urgent=flag.kind in URGENT_KINDS,
+            created_at=now,
+            updated_at=now,
         )
-        return "raised"
+        return "raised" if inserted else "unchanged"
     # Only an undecided flag follows new evidence; a decision stands for its period.
     if row.status != "open" or row.value == flag.value:
         return "unchanged"
