@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mailrouter.store.models.base import Base
@@ -43,7 +52,7 @@ class SenderFingerprint(Base):
     seq: Mapped[int] = mapped_column(Integer)
     message_id: Mapped[int | None] = mapped_column(Integer, default=None)
     day: Mapped[date] = mapped_column(Date)
-    vector: Mapped[list[list[float]]] = mapped_column(JSON)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class WritingProfile(Base):
@@ -55,7 +64,7 @@ class WritingProfile(Base):
         ForeignKey(_CUSTOMER_FK, ondelete="CASCADE"), primary_key=True
     )
     messages: Mapped[int] = mapped_column(Integer)
-    vector: Mapped[list[list[float]]] = mapped_column(JSON)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AliasHit(Base):

@@ -42,14 +42,14 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=True),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("vector", sa.JSON(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("sender", "slot", name=op.f("pk_sender_fingerprints")),
     )
     op.create_table(
         "writing_profiles",
         sa.Column("customer_id", sa.Integer(), nullable=False),
         sa.Column("messages", sa.Integer(), nullable=False),
-        sa.Column("vector", sa.JSON(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
