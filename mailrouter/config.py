@@ -16,7 +16,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -114,6 +114,24 @@ class SpocSettings:
     email: str
     deputy: str = ""
     absent: bool = False
+    # Replies written in the SPOC's mail client: drafts saved (or mail sent) into
+    # ``capture_folder`` of the [[mailboxes]] entry ``capture_mailbox`` are held for
+    # the case's cadence. Taken drafts move to ``capture_queued_folder``, drafts
+    # that cannot be held (and are bounced to the SPOC) to ``capture_rejected_folder``.
+    capture_mailbox: str = ""
+    capture_folder: str = ""
+    capture_queued_folder: str = ""
+    capture_rejected_folder: str = ""
+    # A copy of each released reply is appended here, in ``capture_mailbox`` ("": none).
+    sent_folder: str = ""
+
+    @property
+    def queued_folder(self) -> str:
+        return self.capture_queued_folder or f"{self.capture_folder}/Queued"
+
+    @property
+    def rejected_folder(self) -> str:
+        return self.capture_rejected_folder or f"{self.capture_folder}/Not held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +233,29 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     # The working directory at load time; relative data paths resolve against it.
     base_dir: str = "."
+
+    def __post_init__(self) -> None:
+        # Capture folders are watched like any other folder of their mailbox, so
+        # ingestion needs no special case: they join the mailbox's ``folders`` here.
+        wanted: dict[str, list[str]] = {}
+        for spoc in self.spocs:
+            if spoc.capture_mailbox and spoc.capture_folder:
+                wanted.setdefault(spoc.capture_mailbox, []).append(spoc.capture_folder)
+        if not wanted:
+            return
+        mailboxes = tuple(
+            replace(m, folders=tuple(dict.fromkeys((*m.folders, *wanted.get(m.name, ())))))
+            for m in self.mailboxes
+        )
+        object.__setattr__(self, "mailboxes", mailboxes)
+
+    def capture_owners(self, mailbox: str, folder: str) -> tuple[SpocSettings, ...]:
+        """The SPOCs whose capture folder ``mailbox``/``folder`` is (empty: not one)."""
+        return tuple(
+            s
+            for s in self.spocs
+            if s.capture_folder and (s.capture_mailbox, s.capture_folder) == (mailbox, folder)
+        )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -426,6 +467,32 @@ def _check_mailboxes_and_spocs(settings: Settings, add: Problem) -> None:
             add(("spocs", i, "deputy"), f"no SPOC with id {spoc.deputy!r}")
         if "@" not in spoc.email:
             add(("spocs", i, "email"), f"not an e-mail address: {spoc.email!r}")
+        _check_capture(settings, i, spoc, add)
+
+
+def _check_capture(settings: Settings, i: int, spoc: SpocSettings, add: Problem) -> None:
+    if not (spoc.capture_mailbox or spoc.capture_folder or spoc.sent_folder):
+        return
+    mailbox = next((m for m in settings.mailboxes if m.name == spoc.capture_mailbox), None)
+    if mailbox is None:
+        add(
+            ("spocs", i, "capture_mailbox"),
+            f"no [[mailboxes]] entry named {spoc.capture_mailbox!r}"
+            " (capture_folder and sent_folder are folders of that mailbox)",
+        )
+    elif mailbox.kind != "imap":
+        add(("spocs", i, "capture_mailbox"), f"mailbox {mailbox.name!r} is not IMAP")
+    if spoc.capture_mailbox and not spoc.capture_folder.strip():
+        add(("spocs", i, "capture_folder"), "required with capture_mailbox")
+        return
+    if mailbox is not None and spoc.capture_folder == mailbox.managed_folder:
+        add(("spocs", i, "capture_folder"), "must differ from the mailbox's managed_folder")
+    for key, folder in (
+        ("capture_queued_folder", spoc.queued_folder),
+        ("capture_rejected_folder", spoc.rejected_folder),
+    ):
+        if spoc.capture_folder and folder == spoc.capture_folder:
+            add(("spocs", i, key), "must differ from capture_folder")
 
 
 def _check_policy_and_limits(settings: Settings, add: Problem) -> None:

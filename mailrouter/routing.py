@@ -36,6 +36,7 @@ from mailrouter.domain import (
 from mailrouter.logs import message_key_var
 from mailrouter.metrics.record import record_message_metrics
 from mailrouter.pipeline import decide
+from mailrouter.replies.capture import capture_stored
 from mailrouter.store.models import MessageAddress, MessageRecord
 from mailrouter.store.models.register import Case
 from mailrouter.store.models.routing import CaseContact, DecisionRow
@@ -116,6 +117,10 @@ class Router:
             return "recorded"  # another daemon routed it meanwhile
         token = message_key_var.set(f"{record.source}:{record.source_key}")
         try:
+            if self._is_capture(record):
+                # A SPOC's reply saved for release, not mail to route: never diverted.
+                capture_stored(session, record, now=now, settings=self.settings)
+                return "recorded"
             decision = self._decide(session, record, now)
             _record(session, record, decision, now)
         finally:
@@ -166,6 +171,11 @@ class Router:
             len(decision.actions),
         )
         return decision
+
+    def _is_capture(self, record: MessageRecord) -> bool:
+        mailbox = record.mailbox or record.source.partition("/")[0]
+        folder = record.folder or record.source.partition("/")[2]
+        return bool(self.settings.capture_owners(mailbox, folder))
 
     def _managed_folder(self, record: MessageRecord) -> str:
         for mailbox in self.settings.mailboxes:

@@ -14,6 +14,10 @@ again after a crash, a retry or a person's intervention is harmless:
   attempt succeeded. If it is nowhere, a person moved or deleted it: that is
   done too, with a note for the record, never an error that blocks the queue.
 
+``append`` files a copy of a sent message (a released reply in a SPOC's Sent
+folder) the same way: it first looks for the Message-ID in the folder, so a
+repeat after a crash leaves one copy.
+
 Without MOVE the server gets ``UID COPY`` + ``\\Deleted`` + ``UID EXPUNGE``
 (UIDPLUS), or a plain ``EXPUNGE`` as a last resort. Every network or protocol
 failure, and a refused login, is a ``TransientError``: a changed password must
@@ -29,9 +33,10 @@ import ssl
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from imapclient import IMAPClient
+from imapclient import SEEN, IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from mailrouter.config import MailboxSettings
@@ -87,6 +92,33 @@ class ImapMover:
             client = self._connect(settings)
             try:
                 return _Batch(client, folder, self._use_move).run(actions)
+            finally:
+                with contextlib.suppress(*IMAP_ERRORS):
+                    client.logout()
+        except IMAP_ERRORS as exc:
+            raise TransientError(f"IMAP {mailbox}: {type(exc).__name__}: {exc}") from exc
+
+    def append(
+        self, mailbox: str, folder: str, data: bytes, *, message_id: str, when: datetime
+    ) -> bool:
+        """Append ``data`` to ``folder`` (created if missing) unless its Message-ID is there.
+
+        True if appended, False if an earlier attempt already did; raises like ``move``.
+        """
+        settings = self._mailboxes.get(mailbox)
+        if settings is None or settings.kind != "imap":
+            raise PermanentError(f"no IMAP mailbox named {mailbox!r} is configured")
+        try:
+            client = self._connect(settings)
+            try:
+                batch = _Batch(client, folder, self._use_move)
+                batch._ensure_folder(folder)
+                batch._select(folder, readonly=True)
+                if batch._search_message_id(message_id):
+                    return False
+                client.append(folder, data, flags=[SEEN], msg_time=when)
+                log.info("imap.appended folder=%s", folder)
+                return True
             finally:
                 with contextlib.suppress(*IMAP_ERRORS):
                     client.logout()

@@ -13,7 +13,15 @@ Only a configured SPOC's mail is captured, and only for a case they are the
 SPOC or deputy of. Anything else from a SPOC goes back to them (outbox kind
 "reply-bounce", keyed by the draft's hash so a re-delivered draft bounces once)
 saying why, so a reply is never silently lost; mail from anyone else is left
-alone, since answering forged senders would be backscatter.
+alone, since answering forged senders would be backscatter. The exception is a
+SPOC's own capture folder: whatever is saved there is theirs, so a draft with
+a From that is not a SPOC's goes back to that folder's owner.
+
+``capture_stored`` is the router's path for a message stored from a capture
+folder: it is captured (never diverted or forwarded), decided as "none" with
+the outcome as its reason, and moved out of the capture folder through the
+outbox (to the queued folder when held, the rejected one when bounced) so the
+SPOC can see it was taken.
 """
 
 from __future__ import annotations
@@ -31,14 +39,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailrouter.actions.compose import clean_line, message_id_for
+from mailrouter.actions.payloads import payload_of
 from mailrouter.addresses import try_normalize
 from mailrouter.config import Settings, SpocSettings
-from mailrouter.replies import hold
+from mailrouter.domain import MoveToFolder, Verdict
+from mailrouter.rawstore import from_settings
+from mailrouter.replies import audit, hold
 from mailrouter.store import outbox
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.outbox import OutboxRow
 from mailrouter.store.models.register import Case
-from mailrouter.store.models.routing import CaseContact
+from mailrouter.store.models.routing import CaseContact, DecisionRow
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +64,7 @@ class CaptureResult:
     held_id: int | None
     bounced: bool
     reason: str
+    spoc: SpocSettings | None = None
 
 
 def case_reference_in(subject: str) -> str | None:
@@ -60,17 +72,72 @@ def case_reference_in(subject: str) -> str | None:
     return found[1] if found else None
 
 
-def capture_mail(
-    session: Session, raw: bytes, *, now: datetime, settings: Settings
+def capture_stored(
+    session: Session, record: MessageRecord, *, now: datetime, settings: Settings
 ) -> CaptureResult:
-    """Hold the reply in ``raw`` (mail to the capture address) or bounce it to its SPOC."""
+    """Capture a message stored from a SPOC's capture folder, in the router's transaction."""
+    mailbox = record.mailbox or record.source.partition("/")[0]
+    folder = record.folder or record.source.partition("/")[2]
+    owners = settings.capture_owners(mailbox, folder)
+    raw = from_settings(settings).get(session, record.raw_sha256)
+    result = capture_mail(
+        session, raw, now=now, settings=settings, owners=owners, source_message_pk=record.id
+    )
+    session.add(
+        DecisionRow(
+            message_pk=record.id,
+            verdict=Verdict.none.value,
+            reasons=[f"reply capture: {result.reason}"],
+            hits=[],
+            decided_at=now,
+        )
+    )
+    if result.spoc is not None and (result.held_id is not None or result.bounced):
+        target = result.spoc.queued_folder if result.held_id else result.spoc.rejected_folder
+        move = MoveToFolder(
+            message_key=f"{record.source}:{record.source_key}",
+            message_pk=record.id,
+            mailbox=mailbox,
+            folder=folder,
+            source_key=record.source_key,
+            message_id=record.message_id,
+            target=target,
+        )
+        kind, payload = payload_of(move)
+        outbox.enqueue(session, key=move.idempotency_key, kind=kind, payload=payload, now=now)
+    record.routed_at = now
+    return result
+
+
+def capture_mail(
+    session: Session,
+    raw: bytes,
+    *,
+    now: datetime,
+    settings: Settings,
+    owners: tuple[SpocSettings, ...] = (),
+    source_message_pk: int | None = None,
+) -> CaptureResult:
+    """Hold the reply in ``raw`` (mail to the capture address) or bounce it to its SPOC.
+
+    ``owners`` are the SPOCs whose capture folder ``raw`` was saved in, if any.
+    """
     headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
     sender = try_normalize(parseaddr(str(headers.get("From", "")))[1])
     spoc = next((s for s in settings.spocs if try_normalize(s.email) == sender), None)
+    subject = str(headers.get("Subject", ""))
+    if spoc is None and len(owners) == 1:
+        return _bounce(
+            session,
+            raw,
+            owners[0],
+            subject,
+            now=now,
+            reason="its From address is not a configured SPOC's, so it cannot be sent as a reply",
+        )
     if spoc is None:
         log.warning("reply.capture_ignored reason=not-a-spoc")
         return CaptureResult(None, False, "not from a configured SPOC")
-    subject = str(headers.get("Subject", ""))
     reference = case_reference_in(subject)
     answered: str | None = None
     cover = _cover_note(session, str(headers.get("In-Reply-To", "")), spoc, settings)
@@ -93,12 +160,13 @@ def capture_mail(
             now=now,
             settings=settings,
             in_reply_to=answered,
+            source_message_pk=source_message_pk,
         )
     except hold.ReplyError as exc:
         return _bounce(session, raw, spoc, subject, now=now, reason=str(exc))
     # The capture tag is for mailrouter; the customer sees the subject without it.
     reply.subject = clean_line(TAG.sub("", subject)) or reply.subject
-    return CaptureResult(reply.id, False, f"held for {reply.release_on.isoformat()}")
+    return CaptureResult(reply.id, False, f"held for {reply.release_on.isoformat()}", spoc)
 
 
 def _cover_note(
@@ -143,13 +211,17 @@ def _latest_diverted(session: Session, case_id: int) -> str | None:
 def _bounce(
     session: Session, raw: bytes, spoc: SpocSettings, subject: str, *, now: datetime, reason: str
 ) -> CaptureResult:
-    key = f"{BOUNCE}:{hashlib.sha256(raw).hexdigest()}"
+    digest = hashlib.sha256(raw).hexdigest()
+    key = f"{BOUNCE}:{digest}"
     payload: dict[str, object] = {
         "to": spoc.email,
         "subject": clean_line(subject),
         "reason": clean_line(reason, 300),
         "date": now.isoformat(),
     }
-    outbox.enqueue(session, key=key, kind=BOUNCE, payload=payload, now=now)
+    if outbox.enqueue(session, key=key, kind=BOUNCE, payload=payload, now=now):
+        audit.record_bounce(
+            session, spoc_id=spoc.id, draft_sha256=digest, reason=clean_line(reason, 300), at=now
+        )
     log.info("reply.bounced spoc=%s reason=%s", spoc.id, clean_line(reason, 120))
-    return CaptureResult(None, True, reason)
+    return CaptureResult(None, True, reason, spoc)

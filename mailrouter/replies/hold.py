@@ -7,6 +7,11 @@ is never queued without its row nor sent twice by two release runs. The rows it
 takes are locked (``FOR UPDATE`` on PostgreSQL; SQLite has one writer at a
 time): a concurrent run waits, then finds nothing left to release.
 
+Before anything is released, each held reply's date is checked again against
+facts that may have changed since capture (``release_rules``): its case ended
+or lapsed, or the customer has an open statutory request. A changed date is
+stored with its reason, and every release is audited with why it went.
+
 Idempotency: a reply sent alone has the key ``reply:{id}``; a case that batches
 gets one row per release day, keyed by the day and the replies in it. The
 Message-ID derives from the key, so a resend after a crash is the same message.
@@ -23,7 +28,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailrouter.actions.compose import clean_line, message_id_for
@@ -31,17 +36,20 @@ from mailrouter.addresses import try_normalize
 from mailrouter.config import Settings
 from mailrouter.domain import CaseStatus
 from mailrouter.errors import MailrouterError
+from mailrouter.replies import audit
 from mailrouter.replies.cadence import ReplyTiming, release_by, statutory_deadline_in
+from mailrouter.replies.release_rules import CaseFacts, HeldFacts, plan_release, restriction_ended
+from mailrouter.replies.statutory import STATUTORY_STEP, details_of, open_requests
 from mailrouter.store import outbox
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.register import Case, CustomerEmail
-from mailrouter.store.models.replies import HELD, QUEUED, HeldReply, ReplyPreference
+from mailrouter.store.models.replies import CANCELLED, HELD, QUEUED, HeldReply, ReplyPreference
 from mailrouter.store.models.routing import DecisionRow
 
 log = logging.getLogger(__name__)
 
 REPLY = "reply"
-STATUTORY_STEP = "statutory-request"
+__all__ = ["REPLY", "STATUTORY_STEP", "ReplyError", "cancel", "capture", "release_due"]
 
 
 class ReplyError(MailrouterError):
@@ -64,6 +72,7 @@ def capture(
     now: datetime,
     settings: Settings,
     in_reply_to: str | None = None,
+    source_message_pk: int | None = None,
 ) -> HeldReply:
     """Hold ``raw`` (the SPOC's draft) for the case's next release; returns the new row."""
     case = session.scalars(select(Case).where(Case.reference == case_reference)).first()
@@ -93,6 +102,16 @@ def capture(
         nation=settings.general.nation,
     )
     release_on, early_reason = release_by(timing, deadline)
+    # A statutory request the draft does not name still bounds it (the law wins).
+    plan = plan_release(
+        HeldFacts(release_on, early_reason),
+        _case_facts(case),
+        open_requests(session, [case.id], today=timing.captured_on).get(case.id, []),
+        today=timing.captured_on,
+        nation=settings.general.nation,
+    )
+    if plan.release_on != release_on:
+        release_on, early_reason = plan.release_on, plan.reason
     reply = HeldReply(
         case_id=case.id,
         spoc_id=case.spoc_id,
@@ -108,9 +127,20 @@ def capture(
         release_on=release_on,
         early_reason=early_reason,
         state=HELD,
+        source_message_pk=source_message_pk,
     )
     session.add(reply)
     session.flush()
+    audit.record(
+        session,
+        reply,
+        audit.CAPTURED,
+        at=now,
+        actor=actor,
+        early_reason=early_reason,
+        in_reply_to=reply.in_reply_to,
+        source_message_pk=source_message_pk,
+    )
     log.info("reply.held id=%s case=%s release_on=%s", reply.id, case.id, release_on)
     return reply
 
@@ -128,24 +158,89 @@ def set_batching(
         pref.batch, pref.updated_by, pref.updated_at = batch, actor, now
 
 
-def release_due(session: Session, *, now: datetime, settings: Settings) -> list[Released]:
-    """Queue every held reply whose release date has come; safe to run again for the window."""
+def cancel(session: Session, reply_id: int, *, actor: str, reason: str, now: datetime) -> HeldReply:
+    """Withdraw a held reply before release (a SPOC's or IG's decision, with the reason)."""
+    if not reason.strip():
+        raise ReplyError("a reason is required to cancel a reply")
+    reply = session.get(HeldReply, reply_id)
+    if reply is None:
+        raise ReplyError(f"no held reply {reply_id}")
+    if reply.state != HELD:
+        raise ReplyError(f"reply {reply_id} is {reply.state}: only held replies can be cancelled")
+    reply.state, reply.cancel_reason = CANCELLED, clean_line(reason, 500)
+    audit.record(session, reply, audit.CANCELLED, at=now, actor=actor, reason=reply.cancel_reason)
+    log.info("reply.cancelled id=%s case=%s", reply.id, reply.case_id)
+    return reply
+
+
+def release_due(
+    session: Session, *, now: datetime, settings: Settings, ended_only: bool = False
+) -> list[Released]:
+    """Queue every held reply due now; safe to run again for the window.
+
+    ``ended_only`` checks only for cases whose restriction has ended: cheap
+    enough for every performer pass, so such replies need not wait for the
+    daily run.
+    """
     today = now.astimezone(settings.tz).date()
     query = (
-        select(HeldReply)
-        .where(HeldReply.state == HELD, HeldReply.release_on <= today)
+        select(HeldReply, Case)
+        .join(Case, Case.id == HeldReply.case_id)
+        .where(HeldReply.state == HELD)
         .order_by(HeldReply.case_id, HeldReply.id)
     )
+    if ended_only:
+        query = query.where(
+            (Case.status != CaseStatus.stage2.value)
+            | (Case.expires_on.is_not(None) & (Case.expires_on < today))
+        )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    due = list(session.scalars(query))
+        query = query.with_for_update(of=HeldReply)
+    held = [(row[0], row[1]) for row in session.execute(query)]
+    requests = {} if ended_only else open_requests(session, {c.id for _, c in held}, today=today)
+    due: list[HeldReply] = []
+    reasons: dict[int, str] = {}
+    for reply, case in held:
+        plan = plan_release(
+            HeldFacts(reply.release_on, reply.early_reason),
+            _case_facts(case),
+            requests.get(case.id, []),
+            today=today,
+            nation=settings.general.nation,
+        )
+        if plan.release_on != reply.release_on:
+            # Kept so `replies list` and the audit show the new date and why.
+            reply.release_on, reply.early_reason = plan.release_on, plan.reason
+        if plan.due(today):
+            due.append(reply)
+            reasons[reply.id] = plan.reason
     batching = set(
         session.scalars(select(ReplyPreference.case_id).where(ReplyPreference.batch.is_(True)))
     )
     released = []
     for group in _groups(due, batching):
         released.append(_queue(session, group, today=today, now=now, settings=settings))
+        for reply in group:
+            reply.release_reason = reasons[reply.id]
+            audit.record(
+                session,
+                reply,
+                audit.RELEASED,
+                at=now,
+                reason=reasons[reply.id],
+                outbox_key=released[-1].key,
+                message_id=reply.message_id,
+            )
     return released
+
+
+def _case_facts(case: Case) -> CaseFacts:
+    return CaseFacts(case.status, case.expires_on, case.closed_on)
+
+
+def ended_reason(case: Case, today: date) -> str | None:
+    """Why ``case`` no longer holds replies on ``today`` (None: it still does)."""
+    return restriction_ended(_case_facts(case), today)
 
 
 def _groups(due: Sequence[HeldReply], batching: set[int]) -> list[list[HeldReply]]:
@@ -186,12 +281,10 @@ def _queue(
         "date": now.isoformat(),
     }
     outbox.enqueue(session, key=key, kind=REPLY, payload=payload, now=now)
-    session.execute(
-        update(HeldReply)
-        .where(HeldReply.id.in_(ids), HeldReply.state == HELD)
-        .values(state=QUEUED, outbox_key=key, queued_at=now, message_id=message_id)
-        .execution_options(synchronize_session=False)
-    )
+    for reply in group:
+        reply.state, reply.outbox_key = QUEUED, key
+        reply.queued_at, reply.message_id = now, message_id
+    session.flush()
     log.info("reply.queued key=%s case=%s replies=%d", key, first.case_id, len(ids))
     return Released(key, first.case_id, ids)
 
@@ -231,13 +324,7 @@ def _statutory_details(session: Session, answered: MessageRecord | None) -> list
     decision = session.scalars(
         select(DecisionRow).where(DecisionRow.message_pk == answered.id)
     ).first()
-    if decision is None:
-        return []
-    return [
-        str(hit.get("detail", ""))
-        for hit in decision.hits
-        if isinstance(hit, dict) and hit.get("step") == STATUTORY_STEP
-    ]
+    return [] if decision is None else details_of(decision.hits)
 
 
 def _references(answered: MessageRecord | None) -> str | None:

@@ -16,6 +16,13 @@ claims only rows of kind "reply", so the two never take each other's work.
   leaves the row leased; once the lease expires another performer sends it
   again with the same Message-ID (it is in the payload, derived from the key)
   and the same Date, so the customer's client can tell it is a repeat.
+- Sent copies: when a reply's SPOC has a ``sent_folder``, marking it sent
+  also enqueues a "reply-sent-copy" row, performed here by appending the same
+  bytes (same Message-ID and Date) to that folder; the append looks for the
+  Message-ID first, so a repeat files one copy.
+- Each pass first releases the held replies of cases that have ended or
+  lapsed (``hold.release_due(ended_only=True)``), in the claim's transaction,
+  so they do not wait for the daily release run.
 - Concurrency: ``claim`` uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
   single writer on SQLite, so each row is performed by one performer at a time.
 """
@@ -26,15 +33,18 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.actions.compose import message_id_for
+from mailrouter.actions.mailbox import ImapMover
 from mailrouter.config import Settings
 from mailrouter.errors import TransientError
 from mailrouter.loops import run_until_stopped
 from mailrouter.outbound.smtp import Transport
+from mailrouter.replies import audit, hold
 from mailrouter.replies.capture import BOUNCE
 from mailrouter.replies.compose import Draft, Envelope, bounce_message, reply_message
 from mailrouter.replies.hold import REPLY
@@ -45,7 +55,15 @@ from mailrouter.store.models.replies import QUEUED, SENT, HeldReply
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-KINDS = (REPLY, BOUNCE)
+SENT_COPY = "reply-sent-copy"
+KINDS = (REPLY, BOUNCE, SENT_COPY)
+
+
+class Appender(Protocol):
+    def append(
+        self, mailbox: str, folder: str, data: bytes, *, message_id: str, when: datetime
+    ) -> bool:
+        """File ``data`` in ``folder`` unless ``message_id`` is there already."""
 
 
 def utcnow() -> datetime:
@@ -67,7 +85,9 @@ class ReplyPerformer:
         clock: Clock = utcnow,
         lease: timedelta = timedelta(minutes=5),
         idle_seconds: float = 1.0,
+        appender: Appender | None = None,
     ) -> None:
+        self.appender = appender or ImapMover(settings.mailboxes)
         self.sessions = sessions
         self.transport = transport
         self.settings = settings
@@ -96,7 +116,12 @@ class ReplyPerformer:
     async def perform(self, row: OutboxRow) -> None:
         try:
             ids, data, to = await asyncio.to_thread(self._compose, row)
-            await self.transport.send(data, sender=self.settings.smtp.from_address, recipients=[to])
+            if row.kind == SENT_COPY:
+                await asyncio.to_thread(self._append, row, data)
+            else:
+                await self.transport.send(
+                    data, sender=self.settings.smtp.from_address, recipients=[to]
+                )
         except Exception as exc:
             await asyncio.to_thread(self._failed, row, exc)
             return
@@ -104,6 +129,7 @@ class ReplyPerformer:
 
     def _claim(self, limit: int) -> list[OutboxRow]:
         with db.transaction(self.sessions) as session:
+            hold.release_due(session, now=self.clock(), settings=self.settings, ended_only=True)
             return outbox.claim(
                 session,
                 worker=self.worker_id,
@@ -135,6 +161,21 @@ class ReplyPerformer:
         )
         return ids, reply_message(drafts, envelope), to
 
+    def _append(self, row: OutboxRow, data: bytes) -> None:
+        mailbox, folder = row.payload.get("mailbox"), row.payload.get("folder")
+        message_id, date = row.payload.get("message_id"), row.payload.get("date")
+        if not all(isinstance(v, str) for v in (mailbox, folder, message_id, date)):
+            raise ValueError(
+                "payload fields 'mailbox', 'folder', 'message_id', 'date' must be text"
+            )
+        self.appender.append(
+            str(mailbox),
+            str(folder),
+            data,
+            message_id=str(message_id),
+            when=datetime.fromisoformat(str(date)),
+        )
+
     def _bounce(self, row: OutboxRow) -> bytes:
         to, reason = row.payload.get("to"), row.payload.get("reason")
         subject, date = row.payload.get("subject"), row.payload.get("date")
@@ -155,16 +196,39 @@ class ReplyPerformer:
             with db.transaction(self.sessions) as session:
                 if not outbox.complete(session, row.id, worker=self.worker_id, now=now):
                     raise LeaseLost
-                session.execute(
-                    update(HeldReply)
-                    .where(HeldReply.id.in_(ids), HeldReply.state == QUEUED)
-                    .values(state=SENT, sent_at=now, message_id=row.payload.get("message_id"))
-                    .execution_options(synchronize_session=False)
-                )
+                if row.kind == SENT_COPY:
+                    self._record_copy(session, row, ids, now)
+                elif row.kind == REPLY:
+                    self._record_sent(session, row, ids, now)
         except LeaseLost:
             log.warning("reply.lease_lost key=%s worker=%s", row.idempotency_key, self.worker_id)
             return
         log.info("reply.sent key=%s replies=%d", row.idempotency_key, len(ids))
+
+    def _record_sent(self, session: Session, row: OutboxRow, ids: list[int], now: datetime) -> None:
+        replies = session.scalars(
+            select(HeldReply).where(HeldReply.id.in_(ids), HeldReply.state == QUEUED)
+        ).all()
+        message_id = str(row.payload.get("message_id"))
+        for reply in replies:
+            reply.state, reply.sent_at, reply.message_id = SENT, now, message_id
+            audit.record(
+                session, reply, audit.SENT, at=now, message_id=message_id, to=reply.to_address
+            )
+        spoc = next(
+            (s for s in self.settings.spocs if replies and s.id == replies[0].spoc_id), None
+        )
+        if spoc is not None and spoc.sent_folder and spoc.capture_mailbox:
+            payload = {**row.payload, "mailbox": spoc.capture_mailbox, "folder": spoc.sent_folder}
+            key = f"{SENT_COPY}:{row.idempotency_key}"
+            outbox.enqueue(session, key=key, kind=SENT_COPY, payload=payload, now=now)
+
+    def _record_copy(self, session: Session, row: OutboxRow, ids: list[int], now: datetime) -> None:
+        folder = str(row.payload.get("folder"))
+        for reply in session.scalars(select(HeldReply).where(HeldReply.id.in_(ids))):
+            if reply.sent_copy_at is None:
+                reply.sent_copy_at = now
+                audit.record(session, reply, audit.SENT_COPY, at=now, folder=folder)
 
     def _failed(self, row: OutboxRow, exc: Exception) -> None:
         error = f"{type(exc).__name__}: {exc}"

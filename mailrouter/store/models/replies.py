@@ -2,7 +2,8 @@
 
 A held reply keeps the SPOC's draft as written (``raw``), the customer's message
 it answers, and its release date with the reason if the date was brought
-forward by a statutory deadline. ``state`` moves ``held -> queued -> sent``:
+forward by a statutory deadline. ``state`` moves ``held -> queued -> sent``
+(or ``held -> cancelled``):
 queued once an outbox row (kind "reply") exists for it, sent once the relay
 accepted it, with the time and the Message-ID it went with.
 """
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mailrouter.store.models.base import Base, utcnow
 
-HELD, QUEUED, SENT = "held", "queued", "sent"
+HELD, QUEUED, SENT, CANCELLED = "held", "queued", "sent", "cancelled"
 
 
 class HeldReply(Base):
@@ -43,6 +44,13 @@ class HeldReply(Base):
     queued_at: Mapped[datetime | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     message_id: Mapped[str | None] = mapped_column(String(998), default=None)
+    # The stored message the draft was captured from (a SPOC's capture folder), if any.
+    source_message_pk: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Why it left when it did: on cadence, early for a statutory deadline, or its case ended.
+    release_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    cancel_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # When the copy was appended to the SPOC's Sent folder (None: not configured or not yet).
+    sent_copy_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_held_replies_state_release", "state", "release_on"),
@@ -63,4 +71,4 @@ class ReplyPreference(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-__all__ = ["HELD", "QUEUED", "SENT", "HeldReply", "ReplyPreference"]
+__all__ = ["CANCELLED", "HELD", "QUEUED", "SENT", "HeldReply", "ReplyPreference"]
