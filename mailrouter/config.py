@@ -188,6 +188,9 @@ class DigestSettings:
     working_days_only: bool = True
     # Characters of a diverted message shown in a digest; 0 shows none.
     excerpt_chars: int = 200
+    # The console's address as SPOCs reach it, for "mark read" links; "" means
+    # http://{web.host}:{web.port}.
+    console_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)

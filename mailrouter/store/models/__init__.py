@@ -4,6 +4,7 @@ One module per area; Alembic migrations under ``store/migrations`` create them.
 """
 
 from mailrouter.store.models.base import Base
+from mailrouter.store.models.digests import DigestSend as DigestSend
 from mailrouter.store.models.flags_alias import AliasHit as AliasHit
 from mailrouter.store.models.ingest import MailboxState as MailboxState
 from mailrouter.store.models.messages import MessageAddress, MessageRecord, RawMessage
