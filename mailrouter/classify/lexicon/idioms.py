@@ -78,7 +78,11 @@ FIXED = re.compile(
     r"|(?:the\s+)?town\s+centre|trade)\b|\bkilling\s+(?:myself|ourselves|themselves)\s+(?:laughing"
     r"|dragging|carrying|trying|running)\b|\b(?:a|the)\s+killing\s+(?:field|joke)\b"
     r"|\bshot\s+(?:in\s+the\s+dark|to\s+pieces|down|up)\b|\bdaylight\s+robbery\b"
-    r"|\bfight\s+(?:this|it|the\s+\w+)\s+tooth\s+and\s+nail\b|\btooth\s+and\s+nail\b",
+    r"|\bfight\s+(?:this|it|the\s+\w+)\s+tooth\s+and\s+nail\b|\btooth\s+and\s+nail\b"
+    # Blame for a hazard, and relief that nothing happened, are not menace.
+    r"|\bblood\s+on\s+(?:your|their|his|her|the\s+council's|our|its)\s+hands\b"
+    r"|\b(?:nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:got|gets|was|were|has\s+been|had\s+been)"
+    r"\s+(?:(?:badly|seriously)\s+)?(?:killed|hurt|injured|shot|stabbed|harmed)\b",
     _I,
 )
 

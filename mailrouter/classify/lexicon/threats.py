@@ -15,6 +15,7 @@ import re
 
 from mailrouter.classify.cues import Cue, cue
 from mailrouter.classify.lexicon.menace import MENACE_CUES
+from mailrouter.classify.lexicon.oblique import OBLIQUE_CUES
 from mailrouter.classify.lexicon.warnings import WARNING_CUES
 
 _I_INTEND = (
@@ -76,6 +77,18 @@ def lost_property(sentence: str) -> bool:
     return bool(_LOST_PROPERTY.search(sentence))
 
 
+# "I don't want the bin men to get hurt", "before someone gets injured": care, not menace.
+_HAZARD_CONCERN = re.compile(
+    r"\b(?:don't\s+want|do\s+not\s+want|didn't\s+want|before|in\s+case|so\s+(?:that\s+)?no"
+    r"|worried|afraid|dangerous|hazard\w*|risk|safely|unsafe|trip\w*|slip\w*|pothole|fall\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def hazard_concern(sentence: str) -> bool:
+    return bool(_HAZARD_CONCERN.search(sentence))
+
+
 VIOLENCE_CUES: tuple[Cue, ...] = (
     cue(
         "harm-aimed-at-staff",
@@ -107,7 +120,12 @@ VIOLENCE_CUES: tuple[Cue, ...] = (
         r"|burned|burnt|glassed|knifed)\b",
         0.8,
     ),
-    cue("someone-gets-hurt", r"\b(?:get|gets|getting|be)\s+(?:hurt|injured)\b", 0.45),
+    cue(
+        "someone-gets-hurt",
+        r"\b(?:get|gets|getting|be)\s+(?:hurt|injured)\b",
+        0.45,
+        hazard_concern,
+    ),
     cue(
         "weapon",
         r"\b(?:shotgun|guns?|firearms?|rifle|knife|knives|machete|blade|petrol|acid|bombs?"
@@ -198,4 +216,4 @@ VIOLENCE_CUES: tuple[Cue, ...] = (
     ),
 )
 
-THREAT_CUES: tuple[Cue, ...] = VIOLENCE_CUES + MENACE_CUES + WARNING_CUES
+THREAT_CUES: tuple[Cue, ...] = VIOLENCE_CUES + MENACE_CUES + WARNING_CUES + OBLIQUE_CUES

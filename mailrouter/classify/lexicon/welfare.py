@@ -16,7 +16,13 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"|\b(?:won't|will\s+not)\s+be\s+(?:around|here)\s+(?:much|for\s+much|to\s+bother)"
         r"|\bending\s+it\s+all\b|\bI(?:'m|\s+am)\s+ending\s+it\b|\b(?:don't|do\s+not|can't)\s+see"
         r"\s+(?:the|any)\s+point\s+(?:in\s+)?(?:carrying\s+on|going\s+on|living|any\s*more)\b"
-        r"|\beasier\s+if\s+I\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b",
+        r"|\beasier\s+if\s+I\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b"
+        # Said obliquely or unpunctuated: "everyone would be better off if i just wasnt here".
+        r"|\b(?:better\s+off|easier|happier)\s+if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not"
+        r"|was\s+gone|disappeared|didn'?t\s+exist)\b|\b(?:take|taking|swallow\w*|down\w*)\s+"
+        r"(?:all\s+(?:of\s+)?|every\s+one\s+of\s+)(?:my|the|his|her)\s+(?:pills|tablets|meds"
+        r"|medication)\b|\b(?:going\s+to|gonna|would|will|'ll|threaten\w*\s+to|talking\s+about"
+        r"|about\s+to)\s+jump\b(?!\s+(?:the\s+(?:queue|gun)|through|ship|in\b|on\b|at\b|to\b))",
         0.95,
     ),
     cue(
@@ -42,7 +48,8 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"\b(?:can't|cannot|can\s+not|don't\s+think\s+I\s+can|unable\s+to)\s+(?:cope|go\s+on|carry"
         r"\s+on|take\s+(?:it|this|any\s*more)"
         r"|do\s+this\s+any\s*more|keep\s+going)\b|\bover\s+the\s+edge\b|\bend\s+of\s+my\s+tether\b"
-        r"|\bbreaking\s+point\b|\bno\s+way\s+out\b|\bdon't\s+see\s+a\s+way\b|\bfeel(?:ing)?\s+"
+        r"|\bbreaking\s+point\b|\bno\s+way\s+out\b|\bnot\s+coping\b|\b(?:I'm|I\s+am|feel\s+like"
+        r"\s+I'm)\s+drowning\b(?!\s+in\s+(?:paperwork|emails?|forms))|\bdon't\s+see\s+a\s+way\b|\bfeel(?:ing)?\s+"
         r"(?:so\s+)?hopeless\b|\bat\s+rock\s+bottom\b",
         0.6,
     ),
@@ -138,7 +145,8 @@ WELFARE_CUES: tuple[Cue, ...] = (
     cue(
         "emergency",
         r"\bcalling\s+(?:out\s+)?for\s+help\b|\bwon't\s+answer\s+the\s+door\b|\bnot\s+answering"
-        r"\s+(?:the\s+door|(?:his|her|their)\s+phone)\b|\b(?:fallen|collapsed|unconscious)\b",
+        r"\s+(?:the\s+door|(?:his|her|their)\s+phone)\b|\b(?:fallen|collapsed|unconscious)\b"
+        r"|\b(?:his|her|their)\s+phone\s+(?:is|was|has\s+been)\s+(?:\w+\s+)?(?:off|dead)\b",
         0.5,
     ),
     cue(
@@ -153,6 +161,20 @@ WELFARE_CUES: tuple[Cue, ...] = (
         0.45,
     ),
     cue("hospital", r"\b(?:in|out\s+of)\s+hospital\b", 0.3),
+    cue(
+        # Fire carried in may be aimed at the writer as much as at the council.
+        "self-immolation",
+        r"\bpetrol\b[^.?!\n]{0,40}\b(?:lighter|matches|match)\b|\b(?:douse|pour|set)\w*\s+"
+        r"(?:petrol\s+(?:on|over)\s+)?myself\s+(?:on\s+fire|alight|in\s+petrol)\b",
+        0.6,
+    ),
+    cue(
+        # Despair said as defiance; "nothing to lose by appealing" is not it.
+        "nothing-left",
+        r"\b(?:I've|I\s+have|I've\s+got|I\s+got|got|I\s+had)\s+nothing\s+(?:left\s+)?to\s+lose\b"
+        r"(?!\s+by\b)",
+        0.5,
+    ),
     cue(
         "evicted",
         r"\b(?:evicted|eviction)\b[^.?!\n]{0,60}\b(?:nowhere|children|kids|streets?)\b",

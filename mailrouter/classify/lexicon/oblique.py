@@ -1,0 +1,202 @@
+"""Cues for threats said sideways: conditional, third-person, formal, misspelt.
+
+The other threat lexicons look for intent aimed at someone; fresh mail showed
+threats that dodge those shapes: "next one I see gets run over", "if nobody
+else does it I will", "I would not want to be standing in your reception on
+the day my patience runs out", "he should remember he has a wife and a
+daughter", "open it carefully", "I will broke the face of the man". Each
+pattern here names a class of threat, not one sentence. Spelling is loose on
+purpose (``whats``, ``youll``, ``dont``): angry mail is rarely proof-read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailrouter.classify.cues import Cue, cue
+
+_PERSON = (
+    r"(?:you|ya|him|her|them|one\s+of\s+(?:you|yours|them)|your\s+(?:staff|officers?|workers)"
+    r"|some(?:one|body))"
+)
+# A place a hoax device is "left": a civic place, or a bin, bench or door near one.
+_PLACE = (
+    r"(?:bench|bins?|back\s+door|front\s+door|doors?|entrance|steps|car\s*park|reception|foyer"
+    r"|office|offices|depot|library|one\s+stop\s+shop|civic\s+centre|town\s+hall|council\s+house"
+    r"|contact\s+centre|hub|chamber|building|lift|toilets?)"
+)
+
+_REPORTING = re.compile(
+    r"\b(?:report\w*|police|crime\s+number|witness\w*|CCTV|warn(?:ed|ing)?\s+(?:you|the\s+council)"
+    r"|heard\s+(?:him|her|them|someone)|overheard|told\s+(?:me|us|him|her))\b",
+    re.IGNORECASE,
+)
+
+
+def reports_someone_else(sentence: str) -> bool:
+    """A resident passing on what someone else said or did, not menace of their own."""
+    return bool(_REPORTING.search(sentence))
+
+
+OBLIQUE_CUES: tuple[Cue, ...] = (
+    cue(
+        # Conditional or third-person harm: "next one I see gets run over",
+        # "whoever comes round gets a kicking", "someone will get hurt".
+        "third-person-harm",
+        # "a child will get run over" is a hazard report: only a chosen victim counts here.
+        r"\b(?:next|any|every|first)\s+(?:one|warden|officer|inspector|bailiff|planner|man|woman"
+        r"|(?:enforcement|parking|council|housing)\s+\w+)\b[^.?!\n]{0,60}?\b(?:gets?|will\s+get"
+        r"|is\s+getting|'ll\s+get|goes|will\s+go)\s+(?:run\s+over|knocked\s+(?:out|senseless|about)"
+        r"|done\s+in|done\s+over|a\s+(?:kicking|hiding|beating|battering|slap|smack|good\s+hiding)"
+        r"|(?:in|into)\s+the\s+(?:canal|river|ground)|through\s+the\s+window)\b"
+        r"|\b(?:some(?:one|body)|whoever)\s+(?:from\s+(?:the\s+)?\w+\s+)?(?:will|is\s+going\s+to"
+        r"|'s\s+going\s+to|'ll)\s+(?:get|be\s+getting)\s+a\s+(?:kicking|slap|hiding|beating|smack"
+        r"|battering)\b",
+        0.6,
+        reports_someone_else,
+    ),
+    cue(
+        # "I'll knock him out", "I'd spit in her face", "I will broke the face of the man".
+        "assault-named",
+        r"\bknock\s+(?:you|ya|him|her|them|that\s+\w+|the\s+\w+|his|her|your)\s*(?:\w+\s+)?"
+        r"(?:out|down|spark\s+out|senseless|into\s+next\s+week)\b|\bspit\s+(?:in|on|at)\s+(?:you"
+        r"|him|her|them|your|his|her|their)\b|\b(?:break|broke|brake|broken|smash|smashed|punch"
+        r"|bust)\s+(?:the|a)\s+(?:face|head|nose|jaw|legs?|arms?|teeth)\s+(?:of|on)\b|\b(?:broke"
+        r"|brake|breaking|smash|smashing|punch|punching)\s+(?:the|his|her|your|their)\s+(?:face|head"
+        r"|nose|jaw|neck|legs?|teeth)\b",
+        0.75,
+        reports_someone_else,
+    ),
+    cue(
+        # "if nobody else does it I will", "my lads would do worse", "I'll do what I have to do".
+        "someone-will-do-it",
+        r"\bif\s+(?:nobody|no\s*one|no-one)\s+else\s+(?:does|will|is\s+going\s+to)\b[^.?!\n]{0,30}"
+        r"\b(?:I|we)\s*(?:will|'?ll|shall)\b|\b(?:my|our)\s+(?:lads|boys|mates|sons|brothers|cousins"
+        r"|friends|family|pals)\s+(?:would|will|'d|'ll|could|might|are\s+going\s+to)\s+(?:do\s+"
+        r"(?:a\s+lot\s+|much\s+|far\s+)?worse|not\s+be\s+so\s+(?:nice|polite|gentle)|sort\s+(?:him"
+        r"|her|them|you)|deal\s+with)\b|\b(?:I|we)(?:'ll|\s+will|'m\s+going\s+to)\s+(?:do|be\s+doing)"
+        r"\s+what\s+(?:I|we)\s+(?:have|need|'ve\s+got|got)\s+to\s+do\b",
+        0.55,
+    ),
+    cue(
+        # "fix the problem my way", "take it out of someone in the finance office. Physically."
+        "my-way",
+        r"\b(?:fix|sort|settle|deal\s+with|handle|solve)\s+(?:it|this|that|the\s+(?:problem|matter"
+        r"|issue)|things|him|her|them|you)\s+(?:myself\s+)?(?:my\s+(?:own\s+)?way|the\s+only\s+way"
+        r"\s+(?:I|some)\b)|\btake\s+it\s+out\s+(?:of|on)\s+" + _PERSON + r"\b"
+        r"|\bin\s+person\s+and\s+(?:it|you)\s+won't\s+be\s+(?:pretty|nice|polite)\b",
+        0.55,
+    ),
+    cue(
+        # Formal menace: "I would not want to be standing in your reception on the day mine does."
+        "would-not-want-to-be",
+        r"\b(?:would\s+not|wouldn't|would\s+never|I'd\s+not)\s+want\s+to\s+be\s+(?:\w+\s+)?"
+        r"(?:in|at|near|on|around|outside)\s+(?:your|the|that|his|her)\s+(?:\w+\s+){0,2}?(?:reception"
+        r"|office|offices|building|shoes|car\s*park|place|desk|house|home|depot|position)\b",
+        0.45,
+    ),
+    cue(
+        "patience-runs-out",
+        r"\bon\s+the\s+day\s+(?:mine|my\s+patience|I)\s+(?:does|runs\s+out|snaps?|goes|breaks?)\b"
+        r"|\bpatience\s+(?:runs|will\s+run|has\s+run|is\s+running)\s+out\b|\bI(?:'m|\s+am)\s+a\s+"
+        r"patient\s+(?:man|woman|person)\b",
+        0.35,
+    ),
+    cue(
+        # "for her own sake" is as often care ("for her own good she needs a carer"): needs company.
+        "for-their-own-sake",
+        r"\bfor\s+(?:his|her|their|your)\s+own\s+(?:sake|good)\b",
+        0.35,
+    ),
+    cue(
+        # "if he knows what's good for him", "she'd better run".
+        "if-he-knows-whats-good",
+        r"\bif\s+(?:he|she|they|you)\s+knows?\s+what(?:'?s|\s+is)\s+good\s+for\s+(?:him|her|them"
+        r"|you)\b|\b(?:he|she|they|you)(?:'d|\s+had|'ll|\s+will)\s+better\s+(?:run|hide|start"
+        r"\s+running|keep\s+(?:his|her|their|your)\s+head\s+down|watch\s+(?:out|it|yourself|himself"
+        r"|herself|themselves|(?:his|her|your|their)\s+step))\b|\b(?:doesn't|does\s+not|don't|do\s+"
+        r"not|never)\s+show\s+(?:his|her|their|your)\s+face\s+(?:in|on|round|around|near|at)\s+"
+        r"(?:my|our|this)\b|\b(?:you'd|youd)\s+better\s+watch\s+yourself\b",
+        0.7,
+        reports_someone_else,
+    ),
+    cue(
+        # "He should remember he has a wife and a daughter", "lovely family you have".
+        "reminds-of-family",
+        r"\b(?:should|would\s+do\s+well\s+to|might\s+want\s+to|ought\s+to|needs?\s+to|better)\s+"
+        r"(?:remember|think\s+about|bear\s+in\s+mind|consider)\s+(?:that\s+)?(?:he|she|they|you)"
+        r"\s+(?:has|have|'s\s+got|'ve\s+got|got)\s+(?:a\s+|an\s+)?(?:(?:young|little|lovely|nice)"
+        r"\s+)?(?:wife|husband|partner|family|kids|children|daughters?|sons?|grandchildren|baby|mum"
+        r"|mother)\b|\b(?:lovely|nice|beautiful|sweet|pretty)\s+(?:little\s+)?(?:family|kids|children"
+        r"|daughter|son|wife|husband|house|home)\s+(?:you've|you\s+have|he's|he\s+has|she's|she\s+has"
+        r"|they've)\s+got\b|\b(?:your|his|her)\s+(?:kids|children|daughter|son|wife|husband|family)"
+        r"\s+(?:walks?|walk\s+the\s+dog|goes|go|plays?|catches|catch)\b[^.?!\n]{0,60}\b(?:every"
+        r"|each|alone|on\s+(?:her|his|their)\s+own)\b",
+        0.7,
+    ),
+    cue(
+        # Hoax devices, said sideways: "blows your office to bits", "something in the bin by
+        # your back door", "open it carefully", "a package under the bench ... half an hour".
+        "hoax-sideways",
+        r"\b(?:blow|blows|blowing|blew)\s+(?:up\s+)?(?:you|the\s+lot\s+of\s+you|(?:your|the|that|this"
+        r"|their)\s+(?:\w+\s+)?(?:office|offices|building|depot|town\s+hall|civic\s+centre|council"
+        r"|chamber|headquarters|place|house|home|car|van))\s+(?:to\s+(?:bits|pieces|smithereens"
+        r"|kingdom\s+come)|sky\s*high)\b|\b(?:might|may|could|will)\s+(?:already\s+)?be\s+"
+        r"(?:something|a\s+(?:little\s+)?(?:surprise|present|gift))\s+(?:nasty\s+)?(?:in|under"
+        r"|behind|by|inside)\b|\bopen\s+(?:it|them|the\s+(?:package|parcel|box|envelope)|your\s+"
+        r"post)\s+(?:very\s+)?carefully\b",
+        0.8,
+        reports_someone_else,
+    ),
+    cue(
+        # A bag or parcel left by a public place: needs company (a countdown, a revenge tag).
+        "left-by-a-door",
+        r"\b(?:package|parcel|bag|box|rucksack|suitcase)\s+(?:\w+\s+){0,3}?(?:under|behind|beside"
+        r"|next\s+to|by|outside|in)\s+(?:the|your)\s+(?:\w+\s+){0,3}?" + _PLACE + r"\b",
+        0.4,
+        reports_someone_else,
+    ),
+    cue(
+        "countdown",
+        r"\byou(?:'?ve|\s+have)\s+(?:got\s+)?(?:half\s+an\s+hour|an\s+hour|\d+\s+min(?:ute)?s|ten"
+        r"\s+minutes)\b|\btick(?:\s+tock|-tock)\b",
+        0.35,
+    ),
+    cue(
+        # A revenge tag on an act: "that's for what you did to my mum".
+        "revenge-tag",
+        r"\b(?:that's|thats|this\s+is|it's|its)\s+for\s+what\s+(?:you|your\s+\w+|they|he|she)\s+(?:did|done"
+        r"|have\s+done|'ve\s+done)\b",
+        0.6,
+    ),
+    cue(
+        # Fire carried in: "a can of petrol and a lighter" (threat, or self-immolation).
+        "petrol-and-flame",
+        r"\b(?:can|canister|jerry\s*can|bottle|gallon)\s+of\s+petrol\b|\bpetrol\b[^.?!\n]{0,40}"
+        r"\b(?:lighter|matches|match|light\s+it|flame)\b",
+        0.75,
+    ),
+    cue(
+        # "AND MY WAY INVOLVES YOUR SURVEYOR, HIS NICE WHITE VAN, AND A BRICK."
+        "weapon-in-a-list",
+        r"\b(?:involves?|involving|bring(?:ing)?|with)\b[^.?!\n]{0,80}\b(?:and|plus)\s+(?:a|an|my)\s+"
+        r"(?:brick|bat|baseball\s+bat|crowbar|hammer|lighter|match|blade|knife|machete)\s*[.!]",
+        0.6,
+    ),
+    cue(
+        # "Make sure none of you get home in one piece", misspelt or not.
+        "none-get-home",
+        r"\b(?:none|neither)\s+of\s+(?:you|them|yous|youse)\s+(?:\w+\s+){0,2}?(?:get|gets|go|goes"
+        r"|walk|walks|make\s+it)\s+(?:home|back|out)\b",
+        0.6,
+    ),
+    cue(
+        # Misspelt formulas: "get whats coming", "ill make you pay", "youll regret".
+        "loose-formula",
+        r"\b(?:get|gets|got)\s+whats\s+coming\b|\bwhats\s+coming\s+to\s+(?:you|him|her|them)\b"
+        r"|\b(?:ill|i\s+will|il)\s+make\s+(?:you|him|her|them)\s+(?:pay|suffer|sorry)\b|\byoull"
+        r"\s+(?:regret|be\s+sorry|pay)\b|\bwatch\s+ur\s+back\b|\bi\s+know\s+were\s+(?:you|u|he|she)"
+        r"\s+lives?\b|\bi\s+no\s+where\s+(?:you|u|he|she)\s+lives?\b",
+        0.75,
+    ),
+)
