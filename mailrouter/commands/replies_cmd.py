@@ -1,4 +1,4 @@
-"""`mailrouter replies queue|list|release|batching`: SPOCs' replies held for the cadence."""
+"""`mailrouter replies queue|list|release|cancel|batching`: SPOCs' replies held for the cadence."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from mailrouter.commands.common import actor_option
 from mailrouter.replies import hold
 from mailrouter.store import db
 from mailrouter.store.models.register import Case
-from mailrouter.store.models.replies import HELD, QUEUED, SENT, HeldReply
+from mailrouter.store.models.replies import CANCELLED, HELD, QUEUED, SENT, HeldReply
 
 MAX_DRAFT_BYTES = 25 * 1024 * 1024
 
@@ -83,9 +83,9 @@ def queue(
 @replies.command("list")
 @click.option(
     "--state",
-    type=click.Choice([HELD, QUEUED, SENT, "all"]),
+    type=click.Choice([HELD, QUEUED, SENT, CANCELLED, "all"]),
     default=None,
-    help="Only replies in this state (default: every reply not yet sent).",
+    help="Only replies in this state (default: every reply still to be sent).",
 )
 @click.pass_obj
 def list_replies(app: App, state: str | None) -> None:
@@ -93,21 +93,25 @@ def list_replies(app: App, state: str | None) -> None:
     with app.sessions()() as session:
         query = select(HeldReply, Case.reference).join(Case, Case.id == HeldReply.case_id)
         if state is None:
-            query = query.where(HeldReply.state != SENT)
+            query = query.where(HeldReply.state.in_((HELD, QUEUED)))
         elif state != "all":
             query = query.where(HeldReply.state == state)
         rows = session.execute(query.order_by(HeldReply.release_on, HeldReply.id)).all()
     if not rows:
         click.echo("No replies" + (f" in state {state}." if state else " waiting."))
         return
-    click.echo(f"{'id':>6}  {'case':<16} {'spoc':<12} {'state':<7} {'release':<10}  subject")
+    click.echo(f"{'id':>6}  {'case':<16} {'spoc':<12} {'state':<9} {'release':<10}  subject")
     for reply, reference in rows:
         click.echo(
             f"{reply.id:>6}  {clean_line(reference, 16):<16} {clean_line(reply.spoc_id, 12):<12} "
-            f"{reply.state:<7} {reply.release_on.isoformat():<10}  {clean_line(reply.subject, 80)}"
+            f"{reply.state:<9} {reply.release_on.isoformat():<10}  {clean_line(reply.subject, 80)}"
         )
-        if reply.early_reason:
+        if reply.release_reason:
+            click.echo(f"{'':>8}released: {clean_line(reply.release_reason, 300)}")
+        elif reply.early_reason:
             click.echo(f"{'':>8}early: {clean_line(reply.early_reason, 300)}")
+        if reply.cancel_reason:
+            click.echo(f"{'':>8}cancelled: {clean_line(reply.cancel_reason, 300)}")
         if reply.sent_at is not None:
             click.echo(f"{'':>8}sent {reply.sent_at.isoformat()} as {reply.message_id}")
 
@@ -124,6 +128,22 @@ def release(app: App, due: bool, now_text: str | None) -> None:
     click.echo(f"Released {count} replies in {len(released)} messages.")
     for item in released:
         click.echo(f"  {item.key}: replies {', '.join(map(str, item.reply_ids))}")
+
+
+@replies.command("cancel")
+@click.argument("reply_id", type=int)
+@click.option("--reason", required=True, help="Why the reply is withdrawn (audited).")
+@actor_option
+@now_option
+@click.pass_obj
+def cancel(app: App, reply_id: int, reason: str, actor: str, now_text: str | None) -> None:
+    """Withdraw held reply REPLY_ID before it is released."""
+    try:
+        with db.transaction(app.sessions()) as session:
+            hold.cancel(session, reply_id, actor=actor, reason=reason, now=_now(now_text))
+    except hold.ReplyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Reply {reply_id} cancelled.")
 
 
 @replies.command("batching")

@@ -21,6 +21,7 @@ from datetime import date
 
 from mailrouter.deadlines import Calendar
 from mailrouter.domain import CaseStatus
+from mailrouter.register import policy_dates
 from mailrouter.replies.cadence import StatutoryDeadline, previous_working_day
 
 ON_CADENCE = "on the case's cadence"
@@ -51,9 +52,12 @@ class ReleasePlan:
 def restriction_ended(case: CaseFacts, today: date) -> str | None:
     """Why the case no longer restricts contact on ``today``, or None while it does."""
     if case.status != CaseStatus.stage2.value:
-        since = f" on {case.closed_on.isoformat()}" if case.closed_on else ""
-        return f"the case is {case.status}{since}: replies are no longer held"
-    if case.expires_on is not None and case.expires_on < today:
+        if case.closed_on is not None:
+            closed = case.closed_on.isoformat()
+            return f"the case was closed on {closed}: replies are no longer held"
+        return f"the case is {case.status}, not stage 2: replies are no longer held"
+    if policy_dates.lapsed(case.expires_on, today):
+        assert case.expires_on is not None
         return (
             f"the stage 2 arrangement lapsed on {case.expires_on.isoformat()}: "
             "replies are no longer held"
