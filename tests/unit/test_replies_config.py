@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailrouter import config
+from mailrouter.errors import ConfigError
 
 MAILBOX = """
 [[mailboxes]]
@@ -22,7 +23,7 @@ def load(spoc_keys: str) -> config.Settings:
 
 
 def problems(spoc_keys: str) -> str:
-    with pytest.raises(config.ConfigError) as caught:
+    with pytest.raises(ConfigError) as caught:
         load(spoc_keys)
     return str(caught.value)
 
