@@ -1,0 +1,1 @@
+"""The web console: health, metrics, signed read links and read-only IG pages."""
