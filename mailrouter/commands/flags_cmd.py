@@ -21,6 +21,18 @@ from mailrouter.metrics import queue
 from mailrouter.metrics.svg import timeline_svg
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+# Evidence of the alias and renewed-contact flags, shown when present.
+DETAILS = (
+    "customer_id",
+    "case_id",
+    "kinds",
+    "seen_in",
+    "phone",
+    "name",
+    "writing_similarity",
+    "dormant_since",
+    "staff",
+)
 
 
 def _now() -> datetime:
@@ -83,7 +95,8 @@ def show(app: App, *, flag_id: int, svg_path: Path | None, actor: str) -> None:
     """A flag's explanation and evidence (the view is recorded in the audit log)."""
     row = queue.show(app.sessions(), flag_id, actor=actor, now=_now())
     evidence = row.evidence
-    click.echo(f"Flag #{row.id}: {row.kind} for {display(row.subject, 200)} [{row.status}]")
+    urgent = " URGENT" if row.urgent else ""
+    click.echo(f"Flag #{row.id}:{urgent} {row.kind} for {display(row.subject, 200)} [{row.status}]")
     click.echo(f"  period: {row.period_start} to {row.period_end}")
     click.echo(f"  {display(row.explanation, 500)}")
     if row.reason:
@@ -93,6 +106,9 @@ def show(app: App, *, flag_id: int, svg_path: Path | None, actor: str) -> None:
     counts = evidence.get("counts")
     for name, value in (counts if isinstance(counts, dict) else {}).items():
         click.echo(f"  {name}: {value}")
+    for key in DETAILS:
+        if key in evidence:
+            click.echo(f"  {key.replace('_', ' ')}: {display(_ids(evidence[key]), 300)}")
     click.echo(f"  identities: {_ids(evidence.get('identities'))}")
     click.echo(f"  messages: {_ids(evidence.get('message_ids'))}")
     click.echo(f"  logged contacts: {_ids(evidence.get('contact_ids'))}")
@@ -114,7 +130,9 @@ def show(app: App, *, flag_id: int, svg_path: Path | None, actor: str) -> None:
 
 
 def _ids(value: object) -> str:
-    return ", ".join(str(v) for v in value) if isinstance(value, list) and value else "none"
+    if not isinstance(value, list):
+        return "none" if value is None else str(value)
+    return ", ".join(str(v) for v in value) if value else "none"
 
 
 def _timeline(value: object) -> list[tuple[date, int]]:

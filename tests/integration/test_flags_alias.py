@@ -11,10 +11,14 @@ import hashlib
 import itertools
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
-from sqlalchemy import func, select
+from click.testing import CliRunner
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailrouter.cli import cli
+from mailrouter.commands.flags_cmd import flags
 from mailrouter.config import ContactSettings, DetectionSettings, Settings
 from mailrouter.metrics import queue
 from mailrouter.metrics.repeats import RING
@@ -39,6 +43,8 @@ SETTINGS = Settings(
     detection=DetectionSettings(enabled=False),
 )
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+if flags.name not in cli.commands:
+    cli.add_command(flags)
 _keys = itertools.count()
 
 KNOWN = (
@@ -149,7 +155,7 @@ def _scan(sessions: sessionmaker[Session], end: date, now: datetime) -> queue.Sc
 
 
 def test_new_address_with_a_customers_phone_and_name_is_flagged_not_diverted(
-    sessions: sessionmaker[Session],
+    engine: Engine, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     cid, _ = _customer(sessions, "Margaret Okafor", "m.okafor@example.org", "stage2")
     for day in range(3):
@@ -189,6 +195,23 @@ def test_new_address_with_a_customers_phone_and_name_is_flagged_not_diverted(
     )
     assert rows[0].evidence["seen_in"] == ["m.okafor@example.org"]
     assert rows[0].evidence["message_ids"] == [pk]
+
+    # IG read the evidence; an alias is never proposed as a new customer.
+    config = tmp_path / "mailrouter.toml"
+    url = engine.url.render_as_string(hide_password=False)
+    config.write_text(f'[database]\nurl = "{url}"\n')
+    env = {"MAILROUTER_ACTOR": "ig.officer"}
+    shown = CliRunner().invoke(
+        cli, ["--config", str(config), "flags", "show", str(rows[0].id)], env=env
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "kinds: name, phone, signature" in shown.output
+    assert "seen in: m.okafor@example.org" in shown.output
+    assert f"messages: {pk}" in shown.output
+    args = ["flags", "propose", str(rows[0].id), "--name", "M Okafor", "--reason", "same phone"]
+    proposed = CliRunner().invoke(cli, ["--config", str(config), *args], env=env)
+    assert proposed.exit_code != 0
+    assert "a possible alias is not a new customer" in str(proposed.exception)
 
 
 def test_a_phone_in_the_register_is_enough_but_a_number_many_share_is_not(
