@@ -105,3 +105,25 @@ def test_unidentified_drafts_bounce_once_to_the_spoc_and_strangers_are_ignored(
     first = got[0].message
     assert first["Subject"] == "Not held: Re: Repairs"
     assert first["Auto-Submitted"] == "auto-replied"
+
+
+def test_a_draft_in_a_spocs_own_folder_from_another_address_goes_back_to_its_owner(
+    sessions: sessionmaker[Session],
+) -> None:
+    seed_case(sessions)
+    draft = mail(f"Re: [Managed contact {REFERENCE}] Repairs", sender="jane@home.example")
+    with db.transaction(sessions) as session:
+        result = capture_mail(session, draft, now=NOW, settings=settings_for(), owners=(SPOC,))
+    assert result.bounced and result.spoc == SPOC
+    assert "not a configured SPOC's" in result.reason
+    # In a shared capture mailbox (several owners) a stranger's mail is left alone.
+    other = SpocSettings(id="akhan", name="Aisha Khan", email="aisha.khan@council.example")
+    with db.transaction(sessions) as session:
+        shared = capture_mail(
+            session, draft, now=NOW, settings=settings_for(), owners=(SPOC, other)
+        )
+    assert (shared.bounced, shared.held_id, shared.reason) == (
+        False,
+        None,
+        "not from a configured SPOC",
+    )

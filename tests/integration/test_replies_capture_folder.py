@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import daemon
+from mailrouter.actions.mailbox import ImapMover
 from mailrouter.config import (
     DetectionSettings,
     MailboxSettings,
@@ -191,3 +192,14 @@ def test_a_reply_saved_in_the_capture_folder_is_held_released_once_and_filed_in_
         audit.SENT,
         audit.SENT_COPY,
     ]
+
+
+def test_filing_a_sent_copy_again_after_a_crash_leaves_one_copy(
+    imap_account: ImapAccount, client: IMAPClient, smtp_sink: SmtpSink
+) -> None:
+    mover = ImapMover(settings_for(imap_account, smtp_sink).mailboxes)
+    data = saved_draft("Re: Repairs", 7)
+    first = mover.append("jane", "Sent", data, message_id="<draft7@council.example>", when=SAVED)
+    again = mover.append("jane", "Sent", data, message_id="<draft7@council.example>", when=SAVED)
+    assert (first, again) == (True, False)
+    assert message_ids(client, "Sent") == ["<draft7@council.example>"]
