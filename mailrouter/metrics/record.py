@@ -7,6 +7,11 @@ Every write is an ``INSERT ... ON CONFLICT DO UPDATE`` on a small key
 (sender, day) or (sender, week, recipient): the cost does not grow with history.
 Manual contacts (phone, counter, letter, web form, social media) go through the
 same upserts, so the flags see every channel.
+
+With the message's text, the same call also keeps what the near-duplicate and
+alias flags read: the sender's ring of recent fingerprints (``repeats``), their
+identifying traits and, for a register customer, a writing profile
+(``alias_store``). Each is a bounded read and write by key; none scans history.
 """
 
 from __future__ import annotations
@@ -85,7 +90,9 @@ def record_message_metrics(
         "near_duplicates": 0,
     }
     if text is not None:
-        counts["near_duplicates"] = _read_text(session, record, text(), matches, settings)
+        counts["near_duplicates"] = _read_text(
+            session, sender, record, text(), matches=matches, settings=settings
+        )
     dormant.record(session, matches, local.date(), record.id)
     _bump_day(session, sender, local.date(), counts)
     _bump_recipients(session, sender, week_of(local.date()), sorted(recipients))
@@ -93,14 +100,15 @@ def record_message_metrics(
 
 def _read_text(
     session: Session,
+    sender: str,
     record: MessageRecord,
     text: str,
+    *,
     matches: Sequence[CaseMatch],
     settings: Settings,
 ) -> int:
     """Near-duplicate and alias checks on the sender's own words; returns the repeat count."""
-    assert record.sender is not None
-    sender, limits = record.sender, settings.thresholds
+    limits = settings.thresholds
     day = record.received_at.astimezone(settings.tz).date()
     own = own_text(text)
     vector = vectorise(body_text(own))
