@@ -50,7 +50,8 @@ _FOOD = (
 )
 
 FIXED = re.compile(
-    r"\b(?:is|are|was|were|'s|'re)\s+(?:killing|murdering|murder|a\s+killer)\b"
+    r"\b(?:is|are|was|were|'s|'re)\s+(?:killing|murdering|murder|a\s+killer|strangling|smothering"
+    r"|choking|throttling)\b"
     r"|\b(?:a|is|was)\s+killer\b|\b(?:would|'d|could)\s+kill\s+(?:for|to)\b|\bdying\s+(?:to|for|of)\b"
     r"|\bto\s+die\s+for\b|\b(?:bored|scared|worried|frightened)\s+(?:\w+\s+)?to\s+death\b"
     r"|\bshoot\s+(?:me|us)\s+an?\s+\w+|\bshoot\s+(?:it\s+|them\s+|these\s+|those\s+|the\s+\w+\s+)?"
@@ -80,6 +81,8 @@ FIXED = re.compile(
     r"|\bshot\s+(?:in\s+the\s+dark|to\s+pieces|down|up)\b|\bdaylight\s+robbery\b"
     r"|\bfight\s+(?:this|it|the\s+\w+)\s+tooth\s+and\s+nail\b|\btooth\s+and\s+nail\b"
     # Blame for a hazard, and relief that nothing happened, are not menace.
+    r"|\b(?:it|that|this|which)(?:'ll|\s+will|\s+would|'d|\s+could|\s+might|\s+is\s+going\s+to)\s+"
+    r"(?:\w+\s+)?(?:kill|hurt|injure|maim)\s+(?:someone|somebody|them|a\s+\w+|him|her|people)\b"
     r"|\bblood\s+on\s+(?:your|their|his|her|the\s+council's|our|its)\s+hands\b"
     r"|\b(?:nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:got|gets|was|were|has\s+been|had\s+been)"
     r"\s+(?:(?:badly|seriously)\s+)?(?:killed|hurt|injured|shot|stabbed|harmed)\b",

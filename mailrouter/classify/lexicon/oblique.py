@@ -129,10 +129,83 @@ OBLIQUE_CUES: tuple[Cue, ...] = (
         r"\s+)?(?:wife|husband|partner|family|kids|children|daughters?|sons?|grandchildren|baby|mum"
         r"|mother)\b|\b(?:lovely|nice|beautiful|sweet|pretty)\s+(?:little\s+)?(?:family|kids|children"
         r"|daughter|son|wife|husband|house|home)\s+(?:you've|you\s+have|he's|he\s+has|she's|she\s+has"
-        r"|they've)\s+got\b|\b(?:your|his|her)\s+(?:kids|children|daughter|son|wife|husband|family)"
-        r"\s+(?:walks?|walk\s+the\s+dog|goes|go|plays?|catches|catch)\b[^.?!\n]{0,60}\b(?:every"
-        r"|each|alone|on\s+(?:her|his|their)\s+own)\b",
+        r"|they've)\s+got\b",
         0.7,
+    ),
+    cue(
+        # What a staff member or their family does, and when: "your wife shops at the big
+        # Tesco on a Tuesday evening", "your officer leaves the depot at ten past five".
+        "knows-their-routine",
+        r"\b(?:your|his|her|their|the)\s+(?:[\w-]+\s+){0,2}?(?:kids|children|daughter|son|wife"
+        r"|husband|partner|family|girls|boys|officer|manager|warden|planner|inspector|councillor"
+        r"|director|social\s+worker|surveyor)(?:'s(?:\s+[\w-]+){1,2}?)?\s+(?:walks?|shops?|plays?"
+        r"|trains?|goes|leaves|finishes|drives|parks|gets|catches|runs|jogs|cycles|swims|drops)\b"
+        r"[^.?!\n]{0,60}?\b(?:every\s+\w+|each\s+\w+|on\s+(?:a\s+)?(?:mon|tues|wednes|thurs|fri"
+        r"|satur|sun)day|at\s+(?:\d|ten|quarter|half|five|six|seven|eight)|alone|on\s+(?:his|her"
+        r"|their)\s+own|after\s+(?:school|work|dark))\b",
+        0.6,
+        reports_someone_else,
+    ),
+    cue(
+        "knows-and-says-so",
+        r"\b(?:thought|think|figured)\s+you\s+(?:should|ought\s+to|might\s+like\s+to)\s+know\s+"
+        r"(?:that\s+)?I\s+know\b|\bjust\s+so\s+you\s+know\s+(?:that\s+)?I\s+know\b|\bI\s+"
+        r"(?:know|found)\s+(?:his|her|their|your)\s+(?:house|home|address)\s+on\s+(?:google|facebook"
+        r"|the\s+internet|street\s*view)\b|\bi\s+(?:no|kno|ken|know)\s+(?:were|wer|whit|wat|where)"
+        r"\s+(?:u|ur|yer|your|you|he|she)\b",
+        0.6,
+    ),
+    cue(
+        # Dialect and misspelt assault: "he'll be gettin a sore face", "smash there faces in".
+        "sore-face",
+        r"\b(?:get|gets|gettin|getting|geting|giv\w*|give)\s+(?:\w+\s+)?(?:a\s+)?(?:sore|burst|broken"
+        r"|bust|smashed|fat)\s+(?:face|head|nose|lip|mouth|jaw)\b|\b(?:smash|kick|punch|bash|cave"
+        r"|knock|kick)\w*\s+(?:your|there|their|his|her|yer|ur|yur|them|thier)\s+(?:faces?|heads?"
+        r"|teeth)\s+in\b|\bpick(?:ing)?\s+(?:himself|herself|themselves|yourself|yourselves)\s+up"
+        r"\s+off\s+the\s+(?:floor|ground|pavement|deck)\b",
+        0.8,
+        reports_someone_else,
+    ),
+    cue(
+        # Misspelt first-person intent before harm: "im gonna batter", "ill cum down ther and
+        # batter the first 1 i see".
+        "loose-intent",
+        r"\b(?:im|i\s+m|imma|ima|ill|il|i\s+will|i'll|i\s+wil)\s+(?:\w+\s+){0,6}?(?:batter|smash"
+        r"|stab|kill|knife|glass|deck|leather|twat|lamp|chin|bottle|burst|kick\s+in|do\s+in)\s+"
+        r"(?:the\s+(?:first|next)|him|her|them|you|u|ya|yous|youse|that|your|ur|yer|there|their|his"
+        r"|every|any)\b",
+        0.75,
+        reports_someone_else,
+    ),
+    cue(
+        # "I cannot promise that the chair will get home safely after the next meeting."
+        "safe-passage-doubted",
+        r"\b(?:can't|cannot|can\s+not|won't|couldn't|wouldn't)\s+(?:promise|guarantee|say|vouch)\s+"
+        r"(?:that\s+)?(?:he|she|they|you|the\s+\w+|your\s+\w+|any\s+of\s+(?:you|them))\s+(?:will|'ll"
+        r"|would|'d)\s+(?:\w+\s+)?(?:get|make\s+it|go|walk|drive|arrive)\s+(?:home|back|out)\s+"
+        r"(?:safely|safe|in\s+one\s+piece|unharmed)\b|\b(?:better\s+hope|better\s+pray|hope|pray)\s+(?:that\s+)?"
+        r"(?:he|she|they|you|your\s+\w+)\s+never\s+(?:cross|crosses|meets?|runs?\s+into|bumps?\s+into"
+        r"|sees?)\s+(?:my\s+path|me)\b",
+        0.8,
+        reports_someone_else,
+    ),
+    cue(
+        # Terse menace about property: "That office has a lot of glass. Glass breaks."
+        "things-break",
+        r"\b(?:glass|windows|windscreens|cars|vans|tyres|houses|sheds|fences|offices)\s+(?:break"
+        r"|breaks|burn|burns|get\s+broken|can\s+break|go\s+up|catch\s+fire)\s*[.!]",
+        0.6,
+    ),
+    cue(
+        # "I will wait for your man with the camera and he will not be walking after."
+        "lasting-injury",
+        r"\b(?:he|she|they|you|him|her)\s+(?:will\s+not|won't|wont|will\s+never|would\s+not|wouldn't)"
+        r"\s+(?:be\s+)?(?:walk|walking|see|seeing|talk|talking|work|working)\s+(?:after|again|straight"
+        r"|properly|for\s+a\s+(?:while|month|long\s+time))\b|\bI\s+(?:will|'ll|shall)\s+wait\s+for\s+"
+        r"(?:your|the|that)\s+(?:\w+\s+)?(?:man|woman|officer|warden|inspector|bailiff|planner"
+        r"|driver|worker|councillor)\b",
+        0.6,
+        reports_someone_else,
     ),
     cue(
         # Hoax devices, said sideways: "blows your office to bits", "something in the bin by

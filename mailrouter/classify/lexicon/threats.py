@@ -36,13 +36,15 @@ _TARGET = (
 
 REPORTED_SPEECH = re.compile(
     r"\bthreat(?:ened|ening|ens)\s+(?:to\s+|me\b|us\b|my\b)[^.?!\n]{0,100}"
-    r"|\b(?:said|says|told\s+(?:me|us|him|her)|shouted|screamed|yelled)\s+(?:that\s+)?(?:he|she"
-    r"|they|the\s+\w+|my\s+\w+)(?:\s+(?:would|will|was\s+going\s+to|is\s+going\s+to|were"
-    r"\s+going\s+to)|'d|'ll)\b[^.?!\n]{0,100}"
+    r"|\b(?:said|says|saying|told\s+(?:me|us|him|her|them|everyone)|tell(?:s|ing)\s+(?:me|us"
+    r"|him|her|people|everyone)|shouted|shouting|screamed|screaming|yelled|yelling|posted|posting"
+    r"|wrote|threatened)\s+(?:at\s+(?:\w+\s+){1,3}?)?(?:that\s+)?(?:he|she|they|the\s+\w+|my"
+    r"\s+\w+|some(?:one|body)|people)(?:\s+(?:would|will|should|was\s+going\s+to|is\s+going"
+    r"\s+to|were\s+going\s+to)|'d|'ll)\b[^.?!\n]{0,100}"
     r"|\b(?:said|says|told\s+(?:me|us|him|her)|shouted|screamed|yelled)\s+(?:that\s+)?if\b"
     r"[^.?!\n]{0,120}"
     # Quoted words, whose apostrophes inside words ("I'll") do not close the quote.
-    r"|\b(?:said|says|shouted|screamed|yelled|went)\s*[:,]?\s*(?:\"[^\"\n]{0,160}\"?"
+    r"|\b(?:said|says|saying|shouted|screamed|yelled|went|posted|wrote)\s*[:,]?\s*(?:\"[^\"\n]{0,160}\"?"
     r"|'(?:[^'\n]|(?<=\w)'(?=\w)){0,160}'?)",
     re.IGNORECASE,
 )
@@ -63,7 +65,16 @@ _INTENT = re.compile(
 )
 
 
+_DISPOSAL = re.compile(
+    r"\b(?:dispos\w*|amnesty|recycl\w*|the\s+tip|surrender\w*|hand(?:ed|ing)?\s+(?:them\s+|it\s+)?in"
+    r"|scrap\w*|sharps\s+bin|throw(?:n|ing)?\s+(?:them\s+|it\s+)?away|bin\s+men)\b",
+    re.IGNORECASE,
+)
+
+
 def _not_aimed_at_staff(sentence: str) -> bool:
+    if _DISPOSAL.search(sentence):
+        return True
     return not (_STAFF.search(sentence) and _INTENT.search(sentence))
 
 

@@ -45,7 +45,8 @@ WARNING_CUES: tuple[Cue, ...] = (
     cue(
         "not-responsible-for-actions",
         r"\b(?:can't|cannot|can\s+not|won't|will\s+not)\s+be\s+(?:held\s+)?responsible\s+for\s+"
-        r"(?:what|my\s+actions|the\s+consequences)\b|\bnot\s+responsible\s+for\s+what\s+"
+        r"(?:what|my\s+(?:actions|hands|fists|temper|self|boys|lads)|the\s+consequences)\b"
+        r"|\bnot\s+responsible\s+for\s+what\s+"
         r"(?:happens|I\s+do)\b",
         0.85,
     ),
@@ -83,7 +84,7 @@ WARNING_CUES: tuple[Cue, ...] = (
         r"\bnext\s+time\s+I\s+(?:won't|will\s+not)\s+be\s+(?:so\s+)?(?:polite|nice|civil|friendly"
         r"|patient|gentle)\b|\b(?:deliver|say)\s+(?:my|the)\s+message\s+in\s+person\b|\b(?:he|she"
         r"|they|you)(?:'d|\s+had)\s+better\s+(?:not\s+show|cross\s+the\s+road|stay\s+away|keep"
-        r"\s+away|hope|watch)\b|\bwon't\s+like\s+how\s+I\b",
+        r"\s+away|hope|pray|watch)\b|\bwon't\s+like\s+how\s+I\b",
         0.6,
     ),
     cue(

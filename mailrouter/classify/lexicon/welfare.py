@@ -18,10 +18,12 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"\s+(?:the|any)\s+point\s+(?:in\s+)?(?:carrying\s+on|going\s+on|living|any\s*more)\b"
         r"|\beasier\s+if\s+I\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b"
         # Said obliquely or unpunctuated: "everyone would be better off if i just wasnt here".
+        r"|\b(?:better\s+off|fine|easier|happier|manage\s+(?:fine|better))\s+without\s+me\b"
+        r"|\bhow\s+easy\s+it\s+would\s+be\s+to\s+(?:end|stop|go|not)\b"
         r"|\b(?:better\s+off|easier|happier)\s+if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not"
         r"|was\s+gone|disappeared|didn'?t\s+exist)\b|\b(?:take|taking|swallow\w*|down\w*)\s+"
         r"(?:all\s+(?:of\s+)?|every\s+one\s+of\s+)(?:my|the|his|her)\s+(?:pills|tablets|meds"
-        r"|medication)\b|\b(?:going\s+to|gonna|would|will|'ll|threaten\w*\s+to|talking\s+about"
+        r"|medication)\b|\b(?:going\s+to|gonna|would|will|threaten\w*\s+to|talking\s+about"
         r"|about\s+to)\s+jump\b(?!\s+(?:the\s+(?:queue|gun)|through|ship|in\b|on\b|at\b|to\b))",
         0.95,
     ),
@@ -35,7 +37,9 @@ WELFARE_CUES: tuple[Cue, ...] = (
         "domestic-abuse",
         r"\b(?:partner|husband|wife|boyfriend|girlfriend|ex)\s+(?:hits|hit|beats|beat|hurts|hurt"
         r"|attacked|assaulted|threatens|threatened|abuses|abused|controls)\s+me\b"
-        r"|\bdomestic\s+(?:abuse|violence)\b|\bfleeing\b|\brefuge\b",
+        r"|\bdomestic\s+(?:abuse|violence)\b|\bfleeing\b|\brefuge\b|\b(?:ex|ex-partner"
+        r"|ex-husband|ex-wife|partner|husband|boyfriend)\b[^.?!\n]{0,60}\b(?:come\s+for\s+me|kill"
+        r"\s+me|hurt\s+me|find\s+me|knows\s+where\s+I\s+live)\b",
         0.8,
     ),
     cue(
@@ -118,7 +122,19 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"(?:again|any\s*more)\b|\bwritten\s+(?:letters?|notes?)\s+to\s+my\b|\b(?:sorted\s+out"
         r"|given\s+away)\s+(?:all\s+)?my\s+(?:things|stuff|affairs)\b|\b(?:nobody|no\s+one)\s+"
         r"(?:will|would)\s+(?:notice|miss\s+me|care)\b|\bwhen\s+I'm\s+gone\b|\bnot\s+wake\s+up\b"
-        r"|\bwhat's\s+the\s+point\b|\bwant\s+it\s+all\s+to\s+stop\b|\bI'm\s+done\b",
+        r"|\bwhat's\s+the\s+point\b|\bwant\s+it\s+all\s+to\s+stop\b|\bI'm\s+done\b"
+        r"|\b(?:this\s+is|it's|it\s+is|tonight\s+is|tonight's)\s+(?:my|his|her|their)\s+last\s+"
+        r"(?:night|day|message|e-?mail|letter)\b"
+        # Putting things in order: pets and belongings given away, no more need of a home.
+        r"|\b(?:gave|given|giving|sorted\s+out\s+who\s+(?:gets|has|takes))\s+(?:\w+\s+){0,2}?"
+        r"(?:my|her|his|their|the)\s+(?:cat|dog|pets?|things|belongings|stuff|budgie)\b"
+        r"|\b(?:won't|wont|will\s+not|wouldn't)\s+be\s+needing\s+(?:anywhere|a\s+(?:home|flat|house)"
+        r"|my\s+(?:flat|house|things)|her\s+things|his\s+things|them|it)\b(?!\s+(?:until|till|after|for"
+        r"\s+a|now|this\s+week))|\b(?:won't|wont|will\s+not)\s+(?:hear\s+from|be\s+hearing\s+from)"
+        r"\s+me\s+again\b|\btell\s+(?:my|her|his)\s+\w+\s+(?:it\s+)?(?:wasn'?t\s+(?:her|his|their)"
+        r"\s+fault|I'?m\s+sorry|I\s+love)\b|\b(?:don't|do\s+not|can't|cannot)\s+see\s+(?:a|any)"
+        r"\s+future\b|\btired\s+of\s+(?:it\s+all|all\s+of\s+it|everything|living|life"
+        r"|being\s+alive)\b",
         0.6,
     ),
     cue(
@@ -133,6 +149,8 @@ WELFARE_CUES: tuple[Cue, ...] = (
     cue(
         "place-of-danger",
         r"\b(?:on|at)\s+the\s+(?:bridge|edge|ledge|roof|cliff|platform|railway|tracks?)\b"
+        r"|\b(?:top|edge)\s+of\s+(?:the|a)\s+(?:multi-?storey|car\s*park|bridge|cliff|flats|tower"
+        r"|building|quarry)\b|\bwalk\w*\s+into\s+the\s+(?:sea|river|canal|water)\b"
         r"|\btrain\s+tracks\b|\brope\b",
         0.6,
     ),
