@@ -5,7 +5,7 @@ folder). The case is found from, in order:
 
 1. the case reference in the subject, as the cover note writes it:
    ``Re: [Managed contact MC-2026-0001] Repairs``;
-2. the In-Reply-To of the cover note: each forward's Message-ID derives from
+2. the In-Reply-To (or References) naming the cover note: each forward's Message-ID derives from
    its outbox key, so the SPOC's recent forwards are matched against it, which
    also names the customer message being answered.
 
@@ -57,6 +57,9 @@ BOUNCE = "reply-bounce"
 TAG = re.compile(r"\[Managed contact ([A-Za-z0-9][A-Za-z0-9/_.-]{0,39})\]\s*", re.IGNORECASE)
 # How many of the SPOC's latest forwards are searched for a cover note's Message-ID.
 RECENT_FORWARDS = 5000
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,990}>")
+# The newest References entries looked at; older ones are the customer's own thread.
+MAX_REFERENCES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +95,11 @@ def capture_stored(
             decided_at=now,
         )
     )
-    if result.spoc is not None and (result.held_id is not None or result.bounced):
-        target = result.spoc.queued_folder if result.held_id else result.spoc.rejected_folder
+    if owners and (result.held_id is not None or result.bounced):
+        # The folder's owner says where its drafts go (a deputy may save into it too).
+        owner = result.spoc if result.spoc in owners else owners[0]
+        assert owner is not None
+        target = owner.queued_folder if result.held_id else owner.rejected_folder
         move = MoveToFolder(
             message_key=f"{record.source}:{record.source_key}",
             message_pk=record.id,
@@ -140,7 +146,8 @@ def capture_mail(
         return CaptureResult(None, False, "not from a configured SPOC")
     reference = case_reference_in(subject)
     answered: str | None = None
-    cover = _cover_note(session, str(headers.get("In-Reply-To", "")), spoc, settings)
+    thread = f"{headers.get('In-Reply-To', '')} {headers.get('References', '')}"
+    cover = _cover_note(session, thread, spoc, settings)
     if cover is not None:
         reference, answered = reference or cover[0], cover[1]
     if reference is None:
@@ -170,10 +177,14 @@ def capture_mail(
 
 
 def _cover_note(
-    session: Session, in_reply_to: str, spoc: SpocSettings, settings: Settings
+    session: Session, thread: str, spoc: SpocSettings, settings: Settings
 ) -> tuple[str, str | None] | None:
-    """(case reference, customer Message-ID) of the forward ``in_reply_to`` names, if any."""
-    wanted = in_reply_to.strip()
+    """(case reference, customer Message-ID) of a forward that ``thread`` names, if any.
+
+    ``thread`` is the draft's In-Reply-To and References: a client that drops
+    In-Reply-To (or a reply to a reply) still carries the cover note in References.
+    """
+    wanted = set(MESSAGE_ID.findall(thread)[-MAX_REFERENCES:])
     if not wanted:
         return None
     rows = session.execute(
@@ -185,7 +196,7 @@ def _cover_note(
     for key, payload in rows:
         if payload.get("to") != spoc.email:
             continue
-        if message_id_for(key, settings.smtp.from_address) != wanted:
+        if message_id_for(key, settings.smtp.from_address) not in wanted:
             continue
         case_id, message_pk = payload.get("case_id"), payload.get("message_pk")
         reference = session.scalars(select(Case.reference).where(Case.id == case_id)).first()

@@ -127,3 +127,21 @@ def test_a_draft_in_a_spocs_own_folder_from_another_address_goes_back_to_its_own
         None,
         "not from a configured SPOC",
     )
+
+
+def test_captured_when_only_references_names_the_cover_note(
+    sessions: sessionmaker[Session],
+) -> None:
+    case_id = seed_case(sessions)
+    pk = seed_message(sessions, 1, [])
+    key = "forward:intake/INBOX:1:1:jsmith"
+    with db.transaction(sessions) as session:
+        payload = {"to": SPOC.email, "case_id": case_id, "message_pk": pk}
+        outbox.enqueue(session, key=key, kind="forward", payload=payload, now=NOW)
+    cover = message_id_for(key, "mc@council.example")
+    raw = mail("Re: Repairs").replace(
+        b"Content-Type", f"References: <older@example.org> {cover}\r\nContent-Type".encode(), 1
+    )
+    assert capture(sessions, raw, settings_for()) == "held for 2026-02-06"
+    with sessions() as session:
+        assert session.scalars(select(HeldReply.in_reply_to)).one() == "<orig1@example.org>"
