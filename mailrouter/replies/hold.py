@@ -38,7 +38,7 @@ from mailrouter.domain import CaseStatus
 from mailrouter.errors import MailrouterError
 from mailrouter.replies import audit
 from mailrouter.replies.cadence import ReplyTiming, release_by, statutory_deadline_in
-from mailrouter.replies.release_rules import CaseFacts, HeldFacts, plan_release, restriction_ended
+from mailrouter.replies.release_rules import CaseFacts, HeldFacts, plan_release
 from mailrouter.replies.statutory import STATUTORY_STEP, details_of, open_requests
 from mailrouter.store import outbox
 from mailrouter.store.models.messages import MessageRecord
@@ -236,11 +236,6 @@ def release_due(
 
 def _case_facts(case: Case) -> CaseFacts:
     return CaseFacts(case.status, case.expires_on, case.closed_on)
-
-
-def ended_reason(case: Case, today: date) -> str | None:
-    """Why ``case`` no longer holds replies on ``today`` (None: it still does)."""
-    return restriction_ended(_case_facts(case), today)
 
 
 def _groups(due: Sequence[HeldReply], batching: set[int]) -> list[list[HeldReply]]:

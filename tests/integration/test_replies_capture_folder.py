@@ -18,14 +18,17 @@ import email
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from imapclient import IMAPClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import daemon
 from mailrouter.actions.mailbox import ImapMover
+from mailrouter.cli import cli
 from mailrouter.config import (
     DetectionSettings,
     MailboxSettings,
@@ -106,6 +109,21 @@ def message_ids(client: IMAPClient, folder: str) -> list[str]:
     )
 
 
+@pytest.fixture
+def config_file(engine: Engine, tmp_path: Path) -> Path:
+    path = tmp_path / "mailrouter.toml"
+    url = engine.url.render_as_string(hide_password=False)
+    path.write_text(f'[database]\nurl = "{url}"\n')
+    return path
+
+
+def listed(config_file: Path) -> str:
+    """`mailrouter replies list`, as a SPOC or IG officer runs it."""
+    result = CliRunner().invoke(cli, ["--config", str(config_file), "replies", "list"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def one_pass(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> int:
     summary = asyncio.run(daemon.run_once(settings, sessions, clock=lambda: now))
     return summary.effects
@@ -116,6 +134,7 @@ def test_a_reply_saved_in_the_capture_folder_is_held_released_once_and_filed_in_
     client: IMAPClient,
     sessions: sessionmaker[Session],
     smtp_sink: SmtpSink,
+    config_file: Path,
 ) -> None:
     settings = settings_for(imap_account, smtp_sink)
     case_id = seed_case(sessions)
@@ -151,6 +170,9 @@ def test_a_reply_saved_in_the_capture_folder_is_held_released_once_and_filed_in_
         assert decisions[1].reasons == ["reply capture: held for 2026-02-06"]
         kinds = sorted(r.kind for r in session.scalars(select(OutboxRow)))
         assert kinds == ["move", "move", "reply-bounce"]
+
+    listing = listed(config_file)
+    assert "jsmith       held      2026-02-06  Re: Repairs" in listing
 
     # A restart before the release date: nothing new is sent.
     one_pass(settings, sessions, SAVED.replace(day=30))
