@@ -73,20 +73,23 @@ def seed(
 ) -> Sample:
     """Fill an empty, migrated database; ``now`` is the digest's moment."""
     register = Register(sessions, settings)
-    decided = (now - timedelta(days=40)).date()
-    setup_now = now - timedelta(days=40)
+    # Days since each decision: Sam's review falls due within the fortnight, Colin's
+    # is overdue and his arrangement lapses within the month.
     people = [
-        ("Peter Example", "peter@example.net", "jsmith"),
-        ("Mary Sample", "mary.sample@example.org", "jsmith"),
-        ("Sam O'Neill & Sons", "sam@oneill.example", "akhan"),
-        ("Colin Quiet", "colin@example.com", "akhan"),
-        ("Dora Absent-Case", "dora@example.co.uk", "bpatel"),
+        ("Peter Example", "peter@example.net", "jsmith", 40),
+        ("Mary Sample", "mary.sample@example.org", "jsmith", 40),
+        ("Sam O'Neill & Sons", "sam@oneill.example", "akhan", 85),
+        ("Colin Quiet", "colin@example.com", "akhan", 170),
+        ("Dora Absent-Case", "dora@example.co.uk", "bpatel", 40),
     ]
     if hostile:
-        people.append((HOSTILE_NAME, "robert@hostile.example", "jsmith"))
+        people.append((HOSTILE_NAME, "robert@hostile.example", "jsmith", 40))
     cases: dict[str, str] = {}
-    for name, address, spoc in people:
-        ref = add_stage2(register, name, (address,), spoc=spoc, decided=decided, now=setup_now)
+    for name, address, spoc, age in people:
+        setup_now = now - timedelta(days=age)
+        ref = add_stage2(
+            register, name, (address,), spoc=spoc, decided=setup_now.date(), now=setup_now
+        )
         cases[name] = ref.reference
     messages: dict[str, int] = {}
     with db.transaction(sessions) as session:
