@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter.actions.mailbox import ImapMover
 from mailrouter.actions.outbox import OutboxWorker
 from mailrouter.config import Settings
+from mailrouter.digest import schedule as digest_schedule
+from mailrouter.digest.performer import DigestPerformer
 from mailrouter.ingest_runner import ingest_once, run_ingest
 from mailrouter.loops import run_until_stopped
 from mailrouter.metrics import schedule as flags_schedule
@@ -118,6 +120,18 @@ def _replies(
     )
 
 
+def _digests(
+    settings: Settings, sessions: sessionmaker[Session], transport: SmtpTransport, clock: Clock
+) -> DigestPerformer:
+    return DigestPerformer(
+        sessions=sessions,
+        transport=transport,
+        settings=settings,
+        worker_id=worker_id(),
+        clock=clock,
+    )
+
+
 def _scheduler(
     settings: Settings, sessions: sessionmaker[Session], config_path: str | None
 ) -> AsyncIOScheduler:
@@ -129,6 +143,9 @@ def _scheduler(
     scheduler.start()
     schedule.schedule_release(scheduler, settings=settings, config_path=config_path)
     flags_schedule.schedule_scan(scheduler, settings=settings, config_path=config_path)
+    digest_schedule.schedule_digests(
+        scheduler, settings=settings, config_path=config_path, now=utcnow()
+    )
     return scheduler
 
 
@@ -146,12 +163,14 @@ async def run_forever(
         async with SmtpTransport(settings.smtp) as transport:
             worker = _worker(settings, sessions, transport, clock)
             replies = _replies(settings, sessions, transport, clock)
+            digests = _digests(settings, sessions, transport, clock)
             log.info("daemon.started mailboxes=%d", len(settings.mailboxes))
             async with asyncio.TaskGroup() as group:
                 group.create_task(run_ingest(settings, sessions, stop))
                 group.create_task(_route_loop(router, sessions, stop, clock))
                 group.create_task(worker.run(stop))
                 group.create_task(replies.run(stop))
+                group.create_task(digests.run(stop))
     finally:
         scheduler.shutdown(wait=False)
     log.info("daemon.stopped")
