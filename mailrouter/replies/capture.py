@@ -5,9 +5,9 @@ folder). The case is found from, in order:
 
 1. the case reference in the subject, as the cover note writes it:
    ``Re: [Managed contact MC-2026-0001] Repairs``;
-2. the In-Reply-To (or References) naming the cover note: each forward's Message-ID derives from
-   its outbox key, so the SPOC's recent forwards are matched against it, which
-   also names the customer message being answered.
+2. the In-Reply-To (or References) naming the cover note: each forward's
+   Message-ID derives from its outbox key, so the SPOC's recent forwards are
+   matched against it, which also names the customer message being answered.
 
 Only a configured SPOC's mail is captured, and only for a case they are the
 SPOC or deputy of. Anything else from a SPOC goes back to them (outbox kind
@@ -97,8 +97,7 @@ def capture_stored(
     )
     if owners and (result.held_id is not None or result.bounced):
         # The folder's owner says where its drafts go (a deputy may save into it too).
-        owner = result.spoc if result.spoc in owners else owners[0]
-        assert owner is not None
+        owner = next((o for o in owners if o == result.spoc), owners[0])
         target = owner.queued_folder if result.held_id else owner.rejected_folder
         move = MoveToFolder(
             message_key=f"{record.source}:{record.source_key}",
