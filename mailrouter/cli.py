@@ -29,6 +29,7 @@ from mailrouter.commands import (
     report_cmd,
     routing_cmd,
     run_cmd,
+    web_cmd,
 )
 from mailrouter.errors import ConfigError, MailrouterError
 
@@ -51,6 +52,7 @@ COMMANDS: tuple[click.Command, ...] = (
     models.models,
     digest_cmd.digest,
     report_cmd.report,
+    web_cmd.web,
 )
 
 

@@ -41,6 +41,7 @@ from mailrouter.replies.performer import ReplyPerformer
 from mailrouter.routing import Router, RoutingStats
 from mailrouter.services import build_router, describer, raw_loader
 from mailrouter.store import db, outbox
+from mailrouter.web.server import run_console
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ async def run_forever(
                 group.create_task(worker.run(stop))
                 group.create_task(replies.run(stop))
                 group.create_task(digests.run(stop))
+                if settings.web.enabled:
+                    group.create_task(run_console(settings, sessions, stop, clock))
     finally:
         scheduler.shutdown(wait=False)
     log.info("daemon.stopped")
