@@ -11,7 +11,6 @@ Definitions (the README's "Governance report" section says the same):
 - *closed*: every other closure in the quarter (a decision, or a review's "close");
 - *review overdue*: an active, decided arrangement whose quarterly review date
   (``policy_dates.review_due_on``) fell before the quarter end with no review since;
-  "past the limit" when even the six-month deadline had passed;
 - *durations*: days in a stage, for spells that ended in the quarter and for
   spells still running at its end (counted to the last day);
 - *service*: a case's service is the service of the mailboxes its recorded
@@ -66,7 +65,6 @@ class OverdueReview:
     service: str
     review_due_on: date
     days_overdue: int
-    past_limit: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +227,6 @@ def _overdue(
         )
         if due >= quarter.end:
             continue
-        limit = policy_dates.review_deadline(
-            snap.decision_on, snap.last_review_on, snap.expires_on, policy
-        )
         info = facts.cases.get(cid)
         found.append(
             OverdueReview(
@@ -241,7 +236,6 @@ def _overdue(
                 service=services.get(cid, NO_SERVICE),
                 review_due_on=due,
                 days_overdue=(quarter.end - due).days,
-                past_limit=limit < quarter.end,
             )
         )
     return tuple(sorted(found, key=lambda o: (-o.days_overdue, o.reference)))

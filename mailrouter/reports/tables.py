@@ -76,7 +76,6 @@ def tables(report: GovernanceReport) -> tuple[Table, ...]:
                 "service",
                 "review due",
                 "days overdue",
-                "past six-month limit",
             ),
             tuple(
                 (
@@ -86,7 +85,6 @@ def tables(report: GovernanceReport) -> tuple[Table, ...]:
                     o.service,
                     o.review_due_on.isoformat(),
                     o.days_overdue,
-                    "yes" if o.past_limit else "no",
                 )
                 for o in report.overdue
             ),
