@@ -14,7 +14,7 @@ from mailrouter.app import App
 from mailrouter.config import Settings
 from mailrouter.digest import days
 from mailrouter.digest.compose import digest_message
-from mailrouter.digest.performer import DigestPerformer
+from mailrouter.digest.performer import DigestPerformer, utcnow
 from mailrouter.digest.send import Outgoing, build, send_day
 from mailrouter.outbound.smtp import SmtpTransport
 from mailrouter.render.browser import BrowserError, screenshot
@@ -125,11 +125,11 @@ def send(
         click.echo(f"already recorded today: {key}")
     for spoc in report.empty:
         click.echo(f"nothing to send for {spoc}")
-    sent = asyncio.run(_perform(app, settings))
+    sent = asyncio.run(_perform(app, settings, now if now_text else None))
     click.echo(f"{len(report.recorded)} digest(s) recorded, {sent} sent.")
 
 
-async def _perform(app: App, settings: Settings) -> int:
+async def _perform(app: App, settings: Settings, fixed: datetime | None) -> int:
     """Send every digest row due now (including any earlier run left unsent)."""
     total = 0
     async with SmtpTransport(settings.smtp) as transport:
@@ -138,6 +138,7 @@ async def _perform(app: App, settings: Settings) -> int:
             transport=transport,
             settings=settings,
             worker_id=f"{socket.gethostname()}:{os.getpid()}",
+            clock=(lambda: fixed) if fixed is not None else utcnow,
         )
         while (claimed := await performer.run_once()) > 0:
             total += claimed
