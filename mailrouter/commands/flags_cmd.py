@@ -31,7 +31,6 @@ DETAILS = (
     "name",
     "writing_similarity",
     "dormant_since",
-    "staff",
 )
 
 

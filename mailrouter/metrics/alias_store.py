@@ -11,16 +11,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailrouter.metrics import fingerprint
 from mailrouter.metrics.aliases import MAX_CANDIDATES, AliasFinding, find_aliases
 from mailrouter.metrics.fingerprint import Vector
 from mailrouter.metrics.identity import Traits
-from mailrouter.metrics.upsert import insert_for, insert_new
+from mailrouter.metrics.upsert import insert_new, upsert
 from mailrouter.store.models.flags_alias import AliasHit, SenderTrait, WritingProfile
 from mailrouter.store.models.register import CustomerAlias, CustomerEmail
+
+# Built once with bound parameters, so each message reuses the compiled statements.
+_REGISTERED = (
+    select(CustomerAlias.customer_id)
+    .where(CustomerAlias.kind == bindparam("kind"), CustomerAlias.normalized == bindparam("key"))
+    .limit(3)
+)
+_OTHERS = (
+    select(SenderTrait.sender)
+    .where(
+        SenderTrait.kind == bindparam("kind"),
+        SenderTrait.key == bindparam("key"),
+        SenderTrait.sender != bindparam("sender"),
+    )
+    .limit(MAX_CANDIDATES + 1)
+    .subquery()
+)
+# The senders sharing a key (at most one more than counts), each with its register owner.
+_SHARED = select(_OTHERS.c.sender, CustomerEmail.customer_id).outerjoin(
+    CustomerEmail, CustomerEmail.normalized == _OTHERS.c.sender
+)
+_OWN = select(CustomerEmail.customer_id).where(CustomerEmail.normalized == bindparam("sender"))
 
 
 class SqlTraitLookup:
@@ -31,22 +53,13 @@ class SqlTraitLookup:
 
     def customers_with(self, kind: str, key: str, sender: str) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
+        params = {"kind": kind, "key": key, "sender": sender}
         if kind in ("phone", "name"):
-            registered = select(CustomerAlias.customer_id).where(
-                CustomerAlias.kind == kind, CustomerAlias.normalized == key
-            )
-            found += [(cid, "register") for cid in self.session.scalars(registered.limit(3))]
-        senders = select(SenderTrait.sender).where(
-            SenderTrait.kind == kind, SenderTrait.key == key, SenderTrait.sender != sender
-        )
-        others = list(self.session.scalars(senders.limit(MAX_CANDIDATES + 1)))
-        if len(others) > MAX_CANDIDATES:
+            found += [(cid, "register") for cid in self.session.scalars(_REGISTERED, params)]
+        rows = self.session.execute(_SHARED, params).all()
+        if len(rows) > MAX_CANDIDATES:
             return found  # shared by many: not evidence of who is writing
-        if others:
-            owners = select(CustomerEmail.customer_id, CustomerEmail.normalized).where(
-                CustomerEmail.normalized.in_(others)
-            )
-            found += [(cid, address) for cid, address in self.session.execute(owners)]
+        found += [(cid, address) for address, cid in rows if cid is not None]
         return found
 
     def profile(self, customer_id: int) -> Vector | None:
@@ -59,14 +72,9 @@ def record_traits(session: Session, sender: str, traits: Traits, day: date) -> N
         {"sender": sender, "kind": k, "key": v, "first_seen": day, "last_seen": day}
         for k, v in traits.pairs()
     ]
-    if not rows:
-        return
-    table = SenderTrait.__table__
-    stmt = insert_for(session, table).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["sender", "kind", "key"], set_={"last_seen": stmt.excluded.last_seen}
-    )
-    session.execute(stmt)
+    if rows:
+        keys = ("sender", "kind", "key")
+        session.execute(upsert(session, SenderTrait.__table__, keys, replace=("last_seen",)), rows)
 
 
 def update_profile(session: Session, customer_id: int, vector: Vector) -> None:
@@ -92,9 +100,7 @@ def check_aliases(
     threshold: float,
 ) -> list[AliasFinding]:
     """Look the sender's traits up against register customers; store what looks like an alias."""
-    own = set(
-        session.scalars(select(CustomerEmail.customer_id).where(CustomerEmail.normalized == sender))
-    )
+    own = set(session.scalars(_OWN, {"sender": sender}))
     findings = [
         f
         for f in find_aliases(sender, traits, vector, SqlTraitLookup(session), threshold)

@@ -30,7 +30,7 @@ from mailrouter.metrics import alias_store, dormant, repeats
 from mailrouter.metrics.fingerprint import vectorise
 from mailrouter.metrics.identity import body_text, own_text, traits
 from mailrouter.metrics.periods import week_of
-from mailrouter.metrics.upsert import insert_for
+from mailrouter.metrics.upsert import upsert
 from mailrouter.store.models.messages import MessageRecord
 from mailrouter.store.models.metrics import ContactLogEntry, SenderDay, SenderWeekRecipient
 from mailrouter.store.models.register import Case, CustomerEmail, LegalHold
@@ -196,23 +196,13 @@ def _matter_open(session: Session, sender: str, day: date) -> bool:
 
 
 def _bump_day(session: Session, sender: str, day: date, counts: dict[str, int]) -> None:
-    table = SenderDay.__table__
-    stmt = insert_for(session, table).values(sender=sender, day=day, **counts)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["sender", "day"],
-        set_={name: table.c[name] + stmt.excluded[name] for name in counts},
-    )
-    session.execute(stmt)
+    stmt = upsert(session, SenderDay.__table__, ("sender", "day"), add=tuple(counts))
+    session.execute(stmt, [{"sender": sender, "day": day, **counts}])
 
 
 def _bump_recipients(session: Session, sender: str, week: date, recipients: list[str]) -> None:
     if not recipients:
         return
-    table = SenderWeekRecipient.__table__
     rows = [{"sender": sender, "week": week, "recipient": r, "messages": 1} for r in recipients]
-    stmt = insert_for(session, table).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["sender", "week", "recipient"],
-        set_={"messages": table.c.messages + 1},
-    )
-    session.execute(stmt)
+    keys = ("sender", "week", "recipient")
+    session.execute(upsert(session, SenderWeekRecipient.__table__, keys, add=("messages",)), rows)

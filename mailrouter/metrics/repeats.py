@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from mailrouter.metrics import fingerprint
@@ -20,6 +20,12 @@ from mailrouter.metrics.upsert import insert_for
 from mailrouter.store.models.flags_alias import SenderFingerprint
 
 RING = 20
+_RING = (
+    select(SenderFingerprint)
+    .where(SenderFingerprint.sender == bindparam("sender"))
+    .order_by(SenderFingerprint.slot)
+    .with_for_update()
+)
 
 
 def is_repeat(vector: Vector, recent: list[Vector], threshold: float) -> bool:
@@ -36,8 +42,7 @@ def record(
     threshold: float,
 ) -> int:
     """1 if the message repeats one of the sender's recent ones, else 0; remembers it either way."""
-    query = select(SenderFingerprint).where(SenderFingerprint.sender == sender)
-    rows = list(session.scalars(query.with_for_update().order_by(SenderFingerprint.slot)))
+    rows = list(session.scalars(_RING, {"sender": sender}))
     repeat = is_repeat(vector, [fingerprint.load(r.vector) for r in rows], threshold)
     seq = max((r.seq for r in rows), default=0) + 1
     stored = fingerprint.dump(vector)
