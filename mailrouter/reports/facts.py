@@ -173,7 +173,8 @@ def history_row(
         last_review_on=_day(after.get("last_review_on")),
         closed_on=_day(after.get("closed_on")),
     )
-    before_status = str(before["status"]) if isinstance(before, Mapping) else None
+    status = before.get("status") if isinstance(before, Mapping) else None
+    before_status = str(status) if status is not None else None
     on = _effective_day(action, before_status, snap, after, recorded_on)
     return HistoryRow(case_id, seq, action, on, before_status, snap)
 

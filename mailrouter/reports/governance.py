@@ -179,7 +179,7 @@ def _movement_of(row: HistoryRow) -> tuple[str, str] | None:
     after, before = row.after.status, row.before_status
     if row.action in ("case.opened", "case.imported"):
         return ("new", after if after in LIVE else "closed")
-    if before == after:
+    if before is None or before == after:
         return None
     if before in LIVE and after in LIVE:
         return ("escalated" if after == "stage2" else "de-escalated", after)
