@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import LimitSettings, Settings, SpocSettings
-from mailrouter.demo.seed import add_stage2
+from mailrouter.demo.seed import ACTOR, add_stage1, add_stage2
 from mailrouter.parsing import parse
 from mailrouter.register.service import Register
 from mailrouter.store import db
@@ -91,6 +91,16 @@ def seed(
             register, name, (address,), spoc=spoc, decided=setup_now.date(), now=setup_now
         )
         cases[name] = ref.reference
+    # Closed more than two years ago: its deletion is due.
+    old = now - timedelta(days=3 * 365)
+    olive = add_stage1(
+        register, "Olive Oldcase", ("olive@example.org",), spoc="akhan", decided=old.date(), now=old
+    )
+    closed = old + timedelta(days=120)
+    register.close(
+        olive.reference, on=closed.date(), reason="conduct improved", actor=ACTOR, now=closed
+    )
+    cases["Olive Oldcase"] = olive.reference
     messages: dict[str, int] = {}
     with db.transaction(sessions) as session:
         ids = {name: _case_id(session, ref) for name, ref in cases.items()}

@@ -177,7 +177,9 @@ def test_ig_summary_structure_in_chromium(digests: dict[str, Outgoing], tmp_path
     assert "FOI-2026-0412" in sections["holds"].all_text()
     assert "550 5.1.1" in sections["parked"].all_text()
     assert "AUTHENTICATIONFAILED" in sections["mailboxes"].all_text()
-    assert sections["deletions"].find("p", class_="none")
+    [deletion] = sections["deletions"].find("tr", class_="row")
+    assert "nothing: may be deleted" in deletion.all_text()
+    assert deletion.attrs["data-case"].startswith("MC-2023-")  # closed three years ago
 
 
 def test_screenshots_are_saved(digests: dict[str, Outgoing], tmp_path: Path) -> None:
