@@ -16,6 +16,9 @@ from mailrouter.web.signing import load_secret
 
 log = logging.getLogger(__name__)
 
+# How long in-flight requests get when the daemon stops (SIGTERM must finish promptly).
+SHUTDOWN_SECONDS = 5.0
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -49,7 +52,10 @@ async def serve(
     """Serve until ``stop`` is set; binds ``web.host``:``web.port`` unless given a socket."""
     secret = await asyncio.to_thread(load_secret, settings)
     app = make_app(Console(settings, sessions, secret, clock))
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    # No access log: a read link's path is its token. Requests are logged by route instead.
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+    )
     await runner.setup()
     listening = sock if sock is not None else bind(settings.web.host, settings.web.port)
     try:
