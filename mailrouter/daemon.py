@@ -1,10 +1,11 @@
 """Wiring only: ingestion, routing, the outbox worker and replies, run together until SIGTERM.
 
-Four loops share one ``stop`` event, beside an APScheduler whose jobs live in
-the same database (the daily release of held replies). Ingestion stores new
-mail (IDLE-woken), the router decides about whatever is stored and unrouted,
-the outbox worker performs the resulting effects and the reply performer sends
-released replies. Each loop only talks to the database, so they can also run
+Five loops share one ``stop`` event, beside an APScheduler whose jobs live in
+the same database (the daily release of held replies, the flag scan, the daily
+digests). Ingestion stores new mail (IDLE-woken), the router decides about
+whatever is stored and unrouted, the outbox worker performs the resulting
+effects, the reply performer sends released replies and the digest performer
+sends recorded digests. Each loop only talks to the database, so they can also run
 in separate processes or on several machines against PostgreSQL. On SIGTERM
 each loop stops taking new work and finishes what it holds; leases left by a
 crash are taken back at the next start on the same host, or when they expire.
