@@ -119,7 +119,10 @@ class Classifier:
         abuse = abuse_matches(plain)
         # How much this reads as abuse or despair: the models confuse both with threats
         # ("my kids would be better off without me" is not aimed at anyone else).
-        despair = welfare.confidence if welfare is not None else 0.0
+        despair = max(
+            welfare.confidence if welfare is not None else 0.0,
+            signals.council.get(Label.WELFARE, 0.0),
+        )
         rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0), despair)
         threats = threat_matches(threat_view(plain))
         threat = decide(Label.THREAT, threats, signals, fallback, policy=self.policy, rival=rival)

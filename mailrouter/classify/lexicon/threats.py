@@ -36,7 +36,7 @@ _TARGET = (
 
 REPORTED_SPEECH = re.compile(
     r"\bthreat(?:ened|ening|ens)\s+(?:to\s+|me\b|us\b|my\b)[^.?!\n]{0,100}"
-    r"|\b(?:said|says|saying|told\s+(?:me|us|him|her|them|everyone)|tell(?:s|ing)\s+(?:me|us"
+    r"|\b(?:said|says|saying|told\s+(?:me|us|him|her|them|everyone|(?:my|his|her|our)\s+\w+)|tell(?:s|ing)\s+(?:me|us"
     r"|him|her|people|everyone)|shouted|shouting|screamed|screaming|yelled|yelling|posted|posting"
     r"|wrote|threatened)\s+(?:at\s+(?:\w+\s+){1,3}?)?(?:that\s+)?(?:he|she|they|the\s+\w+|my"
     r"\s+\w+|some(?:one|body)|people)(?:\s+(?:would|will|should|was\s+going\s+to|is\s+going"
@@ -127,9 +127,16 @@ VIOLENCE_CUES: tuple[Cue, ...] = (
         r"morgue)|dead)\b|\b(?:on|in)\s+a\s+(?:stretcher|body\s+bag|wheelchair|coffin)\b|\bneed(?:s|ing)?"
         r"\s+(?:an\s+ambulance|hospital\s+treatment|a\s+doctor|stitches)\b|\b(?:put|throw|chuck|lob)"
         r"\w*\s+an?\s+(?:brick|rock|stone|bottle)\s+through\b(?!\s+(?:my|our)\b)|\b(?:round|over|across|in)\s+the\s+"
-        r"(?:head|face|skull)\b|\b(?:get|gets|getting|got|be|being)\s+(?:stabbed|shot|killed|beaten|battered"
-        r"|burned|burnt|glassed|knifed)\b",
+        r"(?:head|face|skull)\b",
         0.8,
+    ),
+    cue(
+        # "you'll get stabbed" menaces; "someone's going to be killed before you fix it" warns.
+        "harmed-passive",
+        r"\b(?:get|gets|getting|got|be|being)\s+(?:stabbed|shot|killed|beaten|battered|burned|burnt"
+        r"|glassed|knifed)\b",
+        0.8,
+        hazard_concern,
     ),
     cue(
         "someone-gets-hurt",

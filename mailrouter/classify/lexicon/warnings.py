@@ -111,7 +111,7 @@ WARNING_CUES: tuple[Cue, ...] = (
         r"\s+well\s+to\s+remember\b|\b(?:wouldn't|won't|will\s+not)\s+(?:be\s+)?(?:stop|stopping)\s+"
         r"(?:them|him|her|anyone)\b|\bwhat\s+(?:they|he|she|people|we)(?:'d|\s+would)\s+like\s+to\s+do"
         r"\s+to\b|\b(?:he|she|they|you)(?:'ll|\s+will)\s+need\s+it\b|\blet's\s+see\s+(?:who|how)\b"
-        r"|\b(?:carry\s+on|keep\s+(?:this|that)\s+up|keep\s+(?:on\s+)?(?:sending|doing|ignoring))\b"
+        r"|\b(?:carry\s+on(?!\s+(?:working|with|supporting|helping))|keep\s+(?:this|that)\s+up|keep\s+(?:on\s+)?(?:sending|doing|ignoring))\b"
         r"[^.?!\n]{0,60}\band\b",
         0.45,
     ),

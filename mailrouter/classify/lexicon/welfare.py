@@ -19,6 +19,7 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"|\beasier\s+if\s+I\s+(?:just\s+)?(?:wasn't|weren't|was\s+not)\s+(?:here|around|alive)\b"
         # Said obliquely or unpunctuated: "everyone would be better off if i just wasnt here".
         r"|\b(?:better\s+off|fine|easier|happier|manage\s+(?:fine|better))\s+without\s+me\b"
+        r"|\b(?:I'd|I\s+would|id)\s+(?:rather|sooner)\s+(?:be\s+dead|die)\b"
         r"|\bhow\s+easy\s+it\s+would\s+be\s+to\s+(?:end|stop|go|not)\b"
         r"|\b(?:better\s+off|easier|happier)\s+if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not"
         r"|was\s+gone|disappeared|didn'?t\s+exist)\b|\b(?:take|taking|swallow\w*|down\w*)\s+"
