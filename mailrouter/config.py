@@ -151,6 +151,20 @@ class LimitSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class IngestSettings:
+    """How the watcher fetches (``mailrouter.watch.WatchOptions``); IDLE/polling per mailbox."""
+
+    workers: int = 8
+    batch_messages: int = 500
+    batch_bytes: int = 16 * 1024 * 1024
+    resync_limit: int = 10_000
+    idle_renew_minutes: float = 25.0
+    backoff_base_seconds: float = 1.0
+    backoff_max_seconds: float = 300.0
+    parse_processes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PolicySettings:
     monitoring_months: int = 6
     review_interval_months: int = 3
@@ -228,6 +242,7 @@ class Settings:
     spocs: tuple[SpocSettings, ...] = ()
     contacts: ContactSettings = field(default_factory=ContactSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
@@ -436,6 +451,7 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
     _check_general(settings, add)
     _check_mailboxes_and_spocs(settings, add)
     _check_policy_and_limits(settings, add)
+    _check_ingest(settings, add)
     _check_thresholds(settings.thresholds, add)
     return found
 
@@ -509,6 +525,25 @@ def _check_policy_and_limits(settings: Settings, add: Problem) -> None:
     for key in ("max_message_bytes", "max_mime_depth", "max_parts"):
         if getattr(settings.limits, key) <= 0:
             add(("limits", key), "must be positive")
+
+
+def _check_ingest(settings: Settings, add: Problem) -> None:
+    ingest = settings.ingest
+    for key in ("workers", "batch_messages", "batch_bytes", "resync_limit"):
+        if getattr(ingest, key) <= 0:
+            add(("ingest", key), "must be positive")
+    if not 0 < ingest.idle_renew_minutes < 30:
+        # RFC 2177: servers may end an IDLE after 30 minutes.
+        add(("ingest", "idle_renew_minutes"), "must be above 0 and below 30")
+    if ingest.backoff_base_seconds <= 0:
+        add(("ingest", "backoff_base_seconds"), "must be positive")
+    if ingest.backoff_max_seconds < ingest.backoff_base_seconds:
+        add(("ingest", "backoff_max_seconds"), "cannot be below backoff_base_seconds")
+    if ingest.parse_processes < 0:
+        add(("ingest", "parse_processes"), "cannot be negative")
+    for i, mailbox in enumerate(settings.mailboxes):
+        if mailbox.poll_seconds <= 0:
+            add(("mailboxes", i, "poll_seconds"), "must be positive")
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

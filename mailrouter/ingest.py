@@ -3,7 +3,9 @@
 Design note.
 
 - ``prepare`` parses each message (pure CPU, no database) before the
-  transaction opens, so the transaction stays short.
+  transaction opens, so the transaction stays short. The watcher may parse in
+  a separate process (``parsing.parse_many``) and join the results with
+  ``attach``: parsing is pure, so where it runs changes nothing stored.
 - ``store_batch`` runs one transaction that (1) locks the mailbox (PostgreSQL:
   an advisory transaction lock; SQLite: ``BEGIN IMMEDIATE`` already admits one
   writer), (2) drops messages already stored under the same
@@ -34,7 +36,7 @@ from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
-from mailrouter.parsing import ParsedMessage, parse
+from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import RawItem, RawStore
 from mailrouter.records import address_rows, record_values
 from mailrouter.sources.base import Batch, Cursor
@@ -68,10 +70,14 @@ def source_name(mailbox: str, folder: str) -> str:
 
 
 def prepare(batch: Batch, settings: Settings) -> list[Prepared]:
-    fold = settings.policy.fold_subaddress
+    raws = [m.raw for m in batch.messages]
+    return attach(batch, parse_many(raws, settings.limits, settings.policy.fold_subaddress))
+
+
+def attach(batch: Batch, parsed: Sequence[ParsedMessage]) -> list[Prepared]:
+    """The batch's messages with their parsed records, in the batch's order."""
     return [
-        Prepared(batch.source_key(m), m.raw, parse(m.raw, settings.limits, fold_subaddress=fold))
-        for m in batch.messages
+        Prepared(batch.source_key(m), m.raw, p) for m, p in zip(batch.messages, parsed, strict=True)
     ]
 
 

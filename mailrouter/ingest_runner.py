@@ -2,21 +2,26 @@
 
 The concurrency model is described in ``mailrouter.watch``: one asyncio task per
 watched folder, blocking steps in one bounded thread pool, IDLE sockets
-multiplexed by the event loop.
+multiplexed by the event loop, parsing in ``parse_processes`` processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import multiprocessing
 import random
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import ingest
 from mailrouter.config import MailboxSettings, Settings
-from mailrouter.errors import ConfigError, PermanentError
+from mailrouter.errors import ConfigError, PermanentError, TransientError
+from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import from_settings
 from mailrouter.sources.base import MailSource
 from mailrouter.sources.imap import ImapSource
@@ -49,6 +54,62 @@ def folders(settings: Settings) -> list[tuple[MailboxSettings, str]]:
     return found
 
 
+class ParsePool:
+    """Parsing in processes of their own, so it runs beside fetching and storing.
+
+    Workers are forked from a fork server that imported the parsing code (never
+    from the daemon itself, whose threads could hold locks at the fork), and
+    start in the background while the first folders connect. Parsing is pure:
+    batches go in as bytes and come back as ``ParsedMessage`` values. A worker
+    that dies (say, out of memory) breaks the pool: the batch fails as a
+    transient error, so its folder reconnects and fetches it again, and the
+    pool is replaced.
+    """
+
+    def __init__(self, settings: Settings, processes: int) -> None:
+        self._limits = settings.limits
+        self._fold = settings.policy.fold_subaddress
+        self._processes = processes
+        methods = multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn"
+        )
+        if "forkserver" in methods:
+            # Imported once by the fork server, so a new worker starts in milliseconds
+            # (workers also need ``__main__``: multiprocessing imports it in each child).
+            self._context.set_forkserver_preload(["__main__", "mailrouter.parsing"])
+        self._pool = self._new_pool()
+        # Starting the fork server blocks for a moment: not on the event loop.
+        self._started = asyncio.ensure_future(asyncio.to_thread(self._warm, self._pool))
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self._processes, mp_context=self._context)
+
+    def _warm(self, pool: ProcessPoolExecutor) -> None:
+        pool.submit(parse_many, [], self._limits, self._fold).result()
+
+    async def __call__(self, raws: Sequence[bytes]) -> list[ParsedMessage]:
+        pool = self._pool
+        try:
+            await self._started
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(pool, parse_many, raws, self._limits, self._fold)
+        except BrokenProcessPool as exc:
+            if pool is self._pool:
+                log.error("ingest.parser_died")
+                self._pool = self._new_pool()
+                self._started = asyncio.ensure_future(asyncio.to_thread(self._warm, self._pool))
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise TransientError(
+                "the parsing process ended; the batch will be fetched again"
+            ) from exc
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._started
+        await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
+
+
 def _context(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -57,6 +118,7 @@ def _context(
     executor: ThreadPoolExecutor,
     options: WatchOptions,
     sources: SourceFactory | None,
+    parser: ParsePool | None,
 ) -> WatchContext:
     return WatchContext(
         settings=settings,
@@ -67,7 +129,20 @@ def _context(
         executor=executor,
         stop=stop,
         rng=random.Random(),  # noqa: S311 - jitter, not security
+        parser=parser,
     )
+
+
+@contextlib.asynccontextmanager
+async def _parser(settings: Settings, options: WatchOptions) -> AsyncIterator[ParsePool | None]:
+    if options.parse_processes <= 0:
+        yield None
+        return
+    pool = ParsePool(settings, options.parse_processes)
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 async def run_ingest(
@@ -79,16 +154,28 @@ async def run_ingest(
     sources: SourceFactory | None = None,
 ) -> None:
     """Watch every configured folder until ``stop`` is set. The daemon's entry point."""
-    options = options or WatchOptions()
+    options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
-        ctx = _context(
-            settings, sessions, stop=stop, executor=executor, options=options, sources=sources
-        )
-        log.info("ingest.started folders=%d workers=%d", len(watched), options.workers)
-        async with asyncio.TaskGroup() as group:
-            for mailbox, folder in watched:
-                group.create_task(FolderWatcher(ctx, mailbox, folder).run())
+    async with _parser(settings, options) as parser:
+        with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
+            ctx = _context(
+                settings,
+                sessions,
+                stop=stop,
+                executor=executor,
+                options=options,
+                sources=sources,
+                parser=parser,
+            )
+            log.info(
+                "ingest.started folders=%d workers=%d parse_processes=%d",
+                len(watched),
+                options.workers,
+                options.parse_processes,
+            )
+            async with asyncio.TaskGroup() as group:
+                for mailbox, folder in watched:
+                    group.create_task(FolderWatcher(ctx, mailbox, folder).run())
     log.info("ingest.stopped")
 
 
@@ -100,17 +187,19 @@ async def ingest_once(
     sources: SourceFactory | None = None,
 ) -> list[FolderReport]:
     """Store everything pending in every configured folder, then return."""
-    options = options or WatchOptions()
+    options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
-        ctx = _context(
-            settings,
-            sessions,
-            stop=asyncio.Event(),
-            executor=executor,
-            options=options,
-            sources=sources,
-        )
-        return list(
-            await asyncio.gather(*(FolderWatcher(ctx, m, f).run_once() for m, f in watched))
-        )
+    async with _parser(settings, options) as parser:
+        with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
+            ctx = _context(
+                settings,
+                sessions,
+                stop=asyncio.Event(),
+                executor=executor,
+                options=options,
+                sources=sources,
+                parser=parser,
+            )
+            return list(
+                await asyncio.gather(*(FolderWatcher(ctx, m, f).run_once() for m, f in watched))
+            )

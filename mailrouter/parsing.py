@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
-from types import MappingProxyType
 
 from mailrouter import recipients
 from mailrouter.config import LimitSettings
@@ -177,6 +176,13 @@ def parse(
     )
 
 
+def parse_many(
+    raws: Sequence[bytes], limits: LimitSettings, fold_subaddress: bool
+) -> list[ParsedMessage]:
+    """``parse`` over a batch: one call, so a batch crosses to a parsing process at once."""
+    return [parse(raw, limits, fold_subaddress=fold_subaddress) for raw in raws]
+
+
 def _read_headers(
     raw: bytes, header_stop: int, limits: LimitSettings, fold_subaddress: bool
 ) -> tuple[Message, _HeaderFields, list[str], list[str]]:
@@ -244,5 +250,6 @@ def _fields(fields: Mapping[str, Sequence[str]], fold_subaddress: bool) -> _Head
         in_reply_to=optional("in-reply-to", 4000),
         references=optional("references", 20000),
         authentication_results=optional("authentication-results", 8000),
-        headers=MappingProxyType(kept),
+        # A plain dict (typed read-only): parsed records cross to the parsing process.
+        headers=kept,
     )

@@ -14,6 +14,13 @@ selected folder; that is the only per-folder cost (past about 900 folders,
 raise the daemon's open-file limit). tests/integration/test_watch_memory.py
 runs 200 folders on 4 threads.
 
+Per folder, fetching, parsing and storing overlap (``FolderWatcher._drain``):
+while one batch is stored, the next ones are fetched and parsed. Parsing is
+CPU work under the GIL; ``parse_processes`` > 0 moves it to processes of its
+own (``ingest_runner.ParsePool``). That pays off only with a core to spare:
+on a busy 2-core machine it measured slower (pickling both ways), so the
+default parses in the thread pool.
+
 Per folder: open -> drain (fetch a batch, parse, store with its cursor,
 repeat while more) -> record health -> wait (IDLE readable, IDLE renewal every
 ``idle_renew``, ``poll_seconds`` where the server or mailbox has no IDLE, or
@@ -31,7 +38,7 @@ import contextvars
 import functools
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,8 +48,9 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import ingest, logs, mailbox_health
-from mailrouter.config import MailboxSettings, Settings
+from mailrouter.config import IngestSettings, MailboxSettings, Settings
 from mailrouter.errors import PermanentError, TransientError
+from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import RawStore
 from mailrouter.sources.base import Batch, Cursor, MailSource
 
@@ -51,11 +59,19 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 SourceFactory = Callable[[MailboxSettings, str], MailSource]
+# Raw messages -> their parsed records, in order (a separate process's pool).
+Parser = Callable[[Sequence[bytes]], Awaitable[list[ParsedMessage]]]
+# A fetched batch and its parse, running.
+_Ahead = tuple[Batch, "asyncio.Future[list[ingest.Prepared]]"]
+# Fetched batches waiting to be stored, at most: memory is bounded by batch_bytes x this.
+PIPELINE = 2
 
 
 @dataclass(frozen=True, slots=True)
 class WatchOptions:
     workers: int = 8
+    # Processes that parse (0: parse in the thread pool, sharing the GIL with the rest).
+    parse_processes: int = 0
     batch_messages: int = 500
     batch_bytes: int = 16 * 1024 * 1024
     resync_limit: int = 10_000
@@ -65,6 +81,20 @@ class WatchOptions:
     backoff_max_seconds: float = 300.0
     # How often a quiet, healthy folder records its last success.
     health_interval: timedelta = timedelta(minutes=1)
+
+    @classmethod
+    def from_settings(cls, ingest: IngestSettings) -> WatchOptions:
+        """The ``[ingest]`` section's values (validated by ``config``)."""
+        return cls(
+            workers=ingest.workers,
+            parse_processes=ingest.parse_processes,
+            batch_messages=ingest.batch_messages,
+            batch_bytes=ingest.batch_bytes,
+            resync_limit=ingest.resync_limit,
+            idle_renew=timedelta(minutes=ingest.idle_renew_minutes),
+            backoff_base_seconds=ingest.backoff_base_seconds,
+            backoff_max_seconds=ingest.backoff_max_seconds,
+        )
 
 
 def backoff_seconds(attempt: int, base: float, ceiling: float, rng: random.Random) -> float:
@@ -89,6 +119,19 @@ class WatchContext:
     executor: ThreadPoolExecutor
     stop: asyncio.Event
     rng: random.Random
+    # None: parse in the thread pool.
+    parser: Parser | None = None
+
+    async def prepare(self, batch: Batch) -> list[ingest.Prepared]:
+        raws = [m.raw for m in batch.messages]
+        if not raws:
+            return []
+        if self.parser is not None:
+            parsed = await self.parser(raws)
+        else:
+            limits, fold = self.settings.limits, self.settings.policy.fold_subaddress
+            parsed = await self.call(parse_many, raws, limits, fold)
+        return ingest.attach(batch, parsed)
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a blocking step in the bounded pool, keeping the logging context."""
@@ -169,27 +212,52 @@ class FolderWatcher:
             await self._wait(source)
 
     async def _drain(self, source: MailSource, cursor: Cursor) -> Cursor:
-        """Store everything above ``cursor``; the next batch is fetched while one is stored.
+        """Store everything above ``cursor``: fetch, parse and store overlap.
 
-        The prefetch uses the not-yet-committed cursor of the batch before it; if
-        storing fails, the prefetched batch is dropped with the connection and
-        fetched again from the committed cursor after reconnecting.
+        A pipeline of three stages: fetching (one batch at a time on the source),
+        parsing (``ctx.prepare``) and storing, with at most ``PIPELINE`` fetched
+        batches waiting. Fetches run ahead from the not-yet-committed cursor of
+        the batch before; batches are stored one at a time in fetch order, so the
+        cursor only ever moves with its rows. If anything fails, the batches
+        ahead are dropped with the connection and fetched again from the
+        committed cursor after reconnecting.
         """
-        ahead: asyncio.Future[Batch] | None = asyncio.ensure_future(self._fetch(source, cursor))
+        ahead: asyncio.Queue[_Ahead | None] = asyncio.Queue(PIPELINE)
+        fetcher = asyncio.ensure_future(self._fetch_ahead(source, cursor, ahead))
         try:
-            while ahead is not None:
-                batch = await ahead
-                ahead = None
-                if batch.more and not self.ctx.stop.is_set():
-                    ahead = asyncio.ensure_future(self._fetch(source, batch.cursor))
+            while (item := await ahead.get()) is not None:
+                batch, parsing = item
+                prepared = await parsing
                 if batch.messages or batch.cursor != cursor:
-                    cursor = await self._store(batch)
+                    cursor = await self._store(batch, prepared)
+            await fetcher  # raises what the fetcher raised
         finally:
-            # The source must be idle before anyone closes it.
-            if ahead is not None:
-                with contextlib.suppress(Exception):
-                    await ahead
+            fetcher.cancel()
+            # The source must be idle before anyone closes it, and no parse left running.
+            with contextlib.suppress(BaseException):
+                await fetcher
+            while not ahead.empty():
+                if (item := ahead.get_nowait()) is not None:
+                    item[1].cancel()
+                    with contextlib.suppress(BaseException):
+                        await item[1]
         return cursor
+
+    async def _fetch_ahead(
+        self, source: MailSource, cursor: Cursor, ahead: asyncio.Queue[_Ahead | None]
+    ) -> None:
+        try:
+            while True:
+                batch = await self._fetch(source, cursor)
+                await ahead.put((batch, asyncio.ensure_future(self.ctx.prepare(batch))))
+                if not batch.more or self.ctx.stop.is_set():
+                    break
+                cursor = batch.cursor
+        except Exception:
+            # Ends the store loop after what came before; ``_drain`` then raises this.
+            await ahead.put(None)
+            raise
+        await ahead.put(None)
 
     async def _fetch(self, source: MailSource, cursor: Cursor) -> Batch:
         options = self.ctx.options
@@ -201,9 +269,8 @@ class FolderWatcher:
             resync_limit=options.resync_limit,
         )
 
-    async def _store(self, batch: Batch) -> Cursor:
+    async def _store(self, batch: Batch, prepared: list[ingest.Prepared]) -> Cursor:
         ctx = self.ctx
-        prepared = await ctx.call(ingest.prepare, batch, ctx.settings)
         stored = await ctx.call(
             ingest.store_batch,
             ctx.sessions,

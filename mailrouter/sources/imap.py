@@ -16,6 +16,11 @@ States: closed -> open (logged in, folder EXAMINEd) <-> idling; any error -> clo
   crash or a reconnect fetching resumes exactly after the last committed batch.
   Flags are never read or relied on: a message someone opened first is fetched
   like any other.
+- The SELECT's UIDNEXT and HIGHESTMODSEQ (CONDSTORE) are compared with the
+  cursor first: a folder where neither moved since the last pass is not
+  searched. The cursor's HIGHESTMODSEQ is the SELECT's, recorded only with the
+  batch that stored everything the SEARCH after that SELECT found, so an equal
+  value means there is nothing new (after a crash mid-backlog it is older).
 - A UIDVALIDITY that differs from the cursor's starts a resync of the newest
   ``resync_limit`` messages; ingestion dedupes them by content.
 - ``start_wait`` enters IDLE where the server has it and the mailbox allows,
@@ -74,6 +79,9 @@ class ImapSource:
         self._idling = False
         self._uidvalidity = 0
         self._modseq: int | None = None
+        self._uidnext: int | None = None
+        # The SELECT's UIDNEXT / HIGHESTMODSEQ describe the folder now (no fetch since).
+        self._fresh_status = False
         # (uid, size) found above the cursor and not yet fetched, ascending; valid for
         # a fetch from ``_pending_after`` (the last UID this source handed out).
         self._pending: list[tuple[int, int]] = []
@@ -117,8 +125,10 @@ class ImapSource:
             status = client.select_folder(self.folder, readonly=True)
         self._can_idle = self._settings.idle and b"IDLE" in capabilities
         self._uidvalidity = int(status[b"UIDVALIDITY"])
-        modseq = status.get(b"HIGHESTMODSEQ")
+        modseq, uidnext = status.get(b"HIGHESTMODSEQ"), status.get(b"UIDNEXT")
         self._modseq = int(modseq) if modseq is not None else None
+        self._uidnext = int(uidnext) if uidnext is not None else None
+        self._fresh_status = True
         self._pending, self._pending_after = [], None
 
     def _connected(self) -> IMAPClient:
@@ -133,6 +143,9 @@ class ImapSource:
         resync = cursor.uidvalidity not in (0, self._uidvalidity)
         after = 0 if resync else cursor.last_uid
         skipped = 0
+        fresh, self._fresh_status = self._fresh_status, False
+        if fresh and not resync and self._unchanged(cursor):
+            return Batch((), cursor)
         pending = self._pending if after == self._pending_after and not resync else []
         if not pending:
             with _mapped("search"):
@@ -148,18 +161,29 @@ class ImapSource:
         self._pending_after = chosen[-1][0] if chosen else None
         if not chosen:
             return Batch((), Cursor(self._uidvalidity, after, self._modseq), resync, skipped)
+        # The SELECT's HIGHESTMODSEQ is recorded only once everything found since is
+        # stored; until then the cursor keeps its older one (None after a resync).
+        done = not self._pending
+        modseq = self._modseq if done else (None if resync else cursor.highestmodseq)
         with _mapped("fetch"):
             found = imap_bulk.bodies(client._imap, [uid for uid, _ in chosen])
         # A UID missing from the answer was expunged meanwhile: the cursor passes it.
         messages = tuple(FetchedMessage(uid, found[uid]) for uid, _ in chosen if uid in found)
         last = chosen[-1][0]
-        return Batch(
-            messages,
-            Cursor(self._uidvalidity, last, self._modseq),
-            resync,
-            skipped,
-            more=bool(self._pending),
-        )
+        return Batch(messages, Cursor(self._uidvalidity, last, modseq), resync, skipped, not done)
+
+    def _unchanged(self, cursor: Cursor) -> bool:
+        """Nothing new since ``cursor``, by the SELECT's answer alone (no SEARCH needed).
+
+        Every APPEND raises HIGHESTMODSEQ and UIDNEXT. The cursor's HIGHESTMODSEQ
+        is one at which everything in the folder was stored, so either equal to
+        now means nothing arrived since.
+        """
+        if cursor.uidvalidity != self._uidvalidity:
+            return False
+        if self._modseq is not None and cursor.highestmodseq == self._modseq:
+            return True
+        return self._uidnext is not None and self._uidnext <= cursor.last_uid + 1
 
     def _search(
         self, client: IMAPClient, after: int, cap: int | None

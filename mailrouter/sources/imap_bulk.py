@@ -38,7 +38,14 @@ def uid_set(uids: Sequence[int]) -> str:
 def _fetch(imap: Any, uids: Sequence[int], items: str) -> list[Any]:
     # Untagged EXISTS/RECENT answers pile up in imaplib between SELECTs; nothing reads them.
     imap.untagged_responses.clear()
-    typ, data = imap.uid("FETCH", uid_set(uids), items)
+    # imapclient sets imaplib's debug level to 5, at which imaplib formats the repr of
+    # every response, bodies included, for a debug log nobody reads: 40 % of a bulk fetch.
+    # It also keeps message bytes out of any protocol log.
+    level, imap.debug = imap.debug, 0
+    try:
+        typ, data = imap.uid("FETCH", uid_set(uids), items)
+    finally:
+        imap.debug = level
     if typ != "OK":
         raise imaplib.IMAP4.error(f"UID FETCH {items} failed: {data!r}"[:300])
     return [item for item in data if item is not None]
