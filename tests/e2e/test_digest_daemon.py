@@ -66,7 +66,7 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.send_signal(signal.SIGTERM)
     for proc in procs:
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
@@ -75,7 +75,7 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 def _wait(
     sink: SmtpSink, count: int, procs: list[subprocess.Popen[bytes]], logs: list[Path]
 ) -> None:
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     while len(sink.messages) < count and time.monotonic() < deadline:
         assert all(p.poll() is None for p in procs), [log.read_text()[-3000:] for log in logs]
         time.sleep(0.2)
@@ -116,7 +116,7 @@ def test_two_daemons_and_a_restart_send_each_digest_once(
     log_path = tmp_path / "restarted.log"
     try:
         # Its start-up catch-up run fires at once and finds everything recorded.
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240
         while "digest.recorded" not in log_path.read_text() and time.monotonic() < deadline:
             assert restarted[0].poll() is None, log_path.read_text()[-3000:]
             time.sleep(0.2)
