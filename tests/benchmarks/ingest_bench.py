@@ -1,11 +1,13 @@
 """Ingestion benchmarks against a real Dovecot started by this script.
 
-Run: ``python tests/benchmarks/ingest_bench.py [--messages N] [--mailboxes M] [--samples S]``.
+Run: ``python tests/benchmarks/ingest_bench.py [--messages N] [--mailboxes M] [--samples S]
+[--database sqlite|postgresql] [--parse-processes P]``.
 A plain script, not a test: figures are printed, never asserted (except that
 the acceptance run stores every message exactly once).
 
 1. Throughput: N small messages in one mailbox, ingested by ``ingest_once``
-   (fetch, parse, store raw + record + addresses + cursor in SQLite) as a ratio
+   (fetch, parse, store raw + record + addresses + cursor in SQLite, or a
+   throwaway PostgreSQL cluster with ``--database postgresql``) as a ratio
    to a bare imapclient ``FETCH RFC822`` loop over the same mailbox, in the same
    run, interleaved three times; medians reported.
 2. Acceptance: N messages appended across M mailboxes while the watcher runs;
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -35,8 +38,11 @@ from mailrouter.config import MailboxSettings, Secret, Settings
 from mailrouter.ingest_runner import ingest_once, run_ingest
 from mailrouter.store import db
 from mailrouter.store.models import MessageRecord
-from mailrouter.testing.servers import Dovecot
+from mailrouter.testing.servers import Dovecot, PostgresCluster
 from mailrouter.watch import WatchOptions
+
+# Makes a migrated, empty database by name: SQLite files, or PostgreSQL databases.
+Databases = Callable[[str], sessionmaker[Session]]
 
 BATCH = 500
 WORDS = [
@@ -83,8 +89,11 @@ def mailbox(name: str, port: int) -> MailboxSettings:
     )
 
 
-def fresh_db(root: Path, name: str) -> sessionmaker[Session]:
-    engine = db.make_engine(f"sqlite:///{root}/{name}.sqlite3")
+def fresh_db(
+    root: Path, name: str, cluster: PostgresCluster | None = None
+) -> sessionmaker[Session]:
+    url = cluster.create_database(name) if cluster else f"sqlite:///{root}/{name}.sqlite3"
+    engine = db.make_engine(url)
     db.upgrade(engine)
     return db.session_factory(engine)
 
@@ -107,16 +116,16 @@ def baseline(port: int, user: str) -> float:
     return len(uids) / elapsed
 
 
-def throughput(port: int, root: Path, n: int) -> None:
+def throughput(port: int, databases: Databases, n: int, options: WatchOptions) -> None:
     rng = random.Random(1)
     seed(port, "throughput", [message(i, rng) for i in range(n)])
-    settings = Settings(mailboxes=(mailbox("throughput", port),), base_dir=str(root))
+    settings = Settings(mailboxes=(mailbox("throughput", port),))
     bases, ours = [], []
     for attempt in range(3):
         bases.append(baseline(port, "throughput"))
-        sessions = fresh_db(root, f"throughput{attempt}")
+        sessions = databases(f"throughput{attempt}")
         started = time.perf_counter()
-        asyncio.run(ingest_once(settings, sessions))
+        asyncio.run(ingest_once(settings, sessions, options=options))
         ours.append(n / (time.perf_counter() - started))
         assert stored(sessions) == n
     base, mine = statistics.median(bases), statistics.median(ours)
@@ -156,10 +165,10 @@ def wait_until(check: Callable[[], bool], timeout: float, poll: float = 0.05) ->
     return time.perf_counter() - started
 
 
-def acceptance(port: int, root: Path, n: int, boxes: int) -> None:
+def acceptance(port: int, databases: Databases, n: int, boxes: int) -> None:
     names = [f"accept{i}" for i in range(boxes)]
-    settings = Settings(mailboxes=tuple(mailbox(b, port) for b in names), base_dir=str(root))
-    sessions = fresh_db(root, "acceptance")
+    settings = Settings(mailboxes=tuple(mailbox(b, port) for b in names))
+    sessions = databases("acceptance")
     rng = random.Random(2)
     raws = [message(i, rng) for i in range(n)]
     with Watcher(settings, sessions):
@@ -213,9 +222,9 @@ def _more_than(sessions: sessionmaker[Session], n: int) -> Callable[[], bool]:
     return lambda: stored(sessions) > n
 
 
-def latency(port: int, root: Path, samples: int) -> None:
-    settings = Settings(mailboxes=(mailbox("latency", port),), base_dir=str(root))
-    sessions = fresh_db(root, "latency")
+def latency(port: int, databases: Databases, samples: int) -> None:
+    settings = Settings(mailboxes=(mailbox("latency", port),))
+    sessions = databases("latency")
     writer, rng, found = client(port, "latency"), random.Random(4), []
     with Watcher(settings, sessions):
         time.sleep(2)
@@ -244,18 +253,27 @@ def main() -> None:
     parser.add_argument(
         "--skip", choices=["throughput", "acceptance", "latency"], action="append", default=[]
     )
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--parse-processes", type=int, default=WatchOptions().parse_processes)
     args = parser.parse_args()
-    with (
-        Dovecot(mail_format="sdbox") as server,
-        tempfile.TemporaryDirectory(prefix="mrbench") as tmp,
-    ):
-        root = Path(tmp)
+    options = WatchOptions(parse_processes=args.parse_processes)
+    print(f"database: {args.database}; parse_processes: {args.parse_processes}")
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Dovecot(mail_format="sdbox"))
+        root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mrbench")))
+        cluster = None
+        if args.database == "postgresql":
+            cluster = stack.enter_context(PostgresCluster())
+
+        def databases(name: str) -> sessionmaker[Session]:
+            return fresh_db(root, name, cluster)
+
         if "throughput" not in args.skip:
-            throughput(server.port, root, args.messages)
+            throughput(server.port, databases, args.messages, options)
         if "acceptance" not in args.skip:
-            acceptance(server.port, root, args.messages, args.mailboxes)
+            acceptance(server.port, databases, args.messages, args.mailboxes)
         if "latency" not in args.skip:
-            latency(server.port, root, args.samples)
+            latency(server.port, databases, args.samples)
 
 
 if __name__ == "__main__":
