@@ -97,6 +97,14 @@ class WatchOptions:
         )
 
 
+async def _drop(ahead: asyncio.Queue[_Ahead | None]) -> None:
+    """Empty the queue, waiting for each parse so that none is left running unseen."""
+    while not ahead.empty():
+        if (item := ahead.get_nowait()) is not None:
+            with contextlib.suppress(Exception):
+                await item[1]
+
+
 def backoff_seconds(attempt: int, base: float, ceiling: float, rng: random.Random) -> float:
     """Exponential, capped, with equal jitter: half fixed, half random."""
     top = min(ceiling, base * 2.0 ** min(max(0, attempt - 1), 60))
@@ -223,7 +231,8 @@ class FolderWatcher:
         committed cursor after reconnecting.
         """
         ahead: asyncio.Queue[_Ahead | None] = asyncio.Queue(PIPELINE)
-        fetcher = asyncio.ensure_future(self._fetch_ahead(source, cursor, ahead))
+        halt = asyncio.Event()
+        fetcher = asyncio.ensure_future(self._fetch_ahead(source, cursor, ahead, halt))
         try:
             while (item := await ahead.get()) is not None:
                 batch, parsing = item
@@ -232,25 +241,29 @@ class FolderWatcher:
                     cursor = await self._store(batch, prepared)
             await fetcher  # raises what the fetcher raised
         finally:
-            fetcher.cancel()
-            # The source must be idle before anyone closes it, and no parse left running.
-            with contextlib.suppress(BaseException):
-                await fetcher
-            while not ahead.empty():
-                if (item := ahead.get_nowait()) is not None:
-                    item[1].cancel()
-                    with contextlib.suppress(BaseException):
-                        await item[1]
+            # Not cancelled: a fetch under way goes on in its thread, and the source must
+            # be idle before anyone closes it. Told to halt, and unblocked, it ends soon.
+            halt.set()
+            while not fetcher.done():
+                await _drop(ahead)
+                await asyncio.wait([fetcher], timeout=0.05)
+            await _drop(ahead)
+            if not fetcher.cancelled():
+                fetcher.exception()  # retrieved: ``_drain`` raised it, or something before it
         return cursor
 
     async def _fetch_ahead(
-        self, source: MailSource, cursor: Cursor, ahead: asyncio.Queue[_Ahead | None]
+        self,
+        source: MailSource,
+        cursor: Cursor,
+        ahead: asyncio.Queue[_Ahead | None],
+        halt: asyncio.Event,
     ) -> None:
         try:
             while True:
                 batch = await self._fetch(source, cursor)
                 await ahead.put((batch, asyncio.ensure_future(self.ctx.prepare(batch))))
-                if not batch.more or self.ctx.stop.is_set():
+                if not batch.more or self.ctx.stop.is_set() or halt.is_set():
                     break
                 cursor = batch.cursor
         except Exception:
