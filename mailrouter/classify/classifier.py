@@ -6,7 +6,7 @@ Construct it once (loading models is slow, classifying is not) and call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,15 @@ from mailrouter.classify.safety import (
 )
 from mailrouter.classify.statutory import detect_statutory
 from mailrouter.classify.text import Field, MessageText, Span, live_text, prepared_fields
+from mailrouter.classify.windows import windows
 
 THREAT_MODEL = ("threat", "1")
 ABUSE_MODEL = ("abuse", "1")
 COUNCIL_MODEL = ("council", "1")
 _NET_LABELS = (Label.FOI, Label.EIR, Label.SAR, Label.COMPLAINT, Label.WELFARE)
+# Labels a single sentence can carry in a long message (see ``windows``); a statutory
+# request or a complaint is the whole message's purpose, so those are scored whole.
+_SENTENCE_LABELS = (Label.THREAT, Label.WELFARE)
 
 
 def model_input(message: MessageText) -> str:
@@ -52,6 +56,19 @@ def _whole_text(fields: dict[Field, str]) -> tuple[Span, ...]:
             start = text.index(stripped[0])
             return (Span(name, start, len(text.rstrip())),)
     return ()
+
+
+def _raised(whole: Signals, window: Signals) -> Signals:
+    """``whole`` with each sentence label's scores raised to ``window``'s where higher."""
+
+    def merge(base: Mapping[Label, float], other: Mapping[Label, float]) -> dict[Label, float]:
+        merged = dict(base)
+        for label in _SENTENCE_LABELS:
+            if label in other:
+                merged[label] = max(merged.get(label, 0.0), other[label])
+        return merged
+
+    return Signals(merge(whole.council, window.council), merge(whole.public, window.public))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +114,26 @@ class Classifier:
     def classify(self, message: MessageText) -> Classification:
         return self.classify_many([message])[0]
 
+    def sentence_signals_many(self, plain: Sequence[dict[Field, str]]) -> list[Signals]:
+        """Model scores for a batch, a long body's threat and welfare scores raised to
+        its highest-scoring window of sentences (one model run for the whole batch)."""
+        texts = [live_text(fields) for fields in plain]
+        owners: list[int] = []
+        for index, fields in enumerate(plain):
+            parts = windows(" ".join(fields[Field.BODY].split()))
+            texts += parts
+            owners += [index] * len(parts)
+        scored = self.signals_many(texts)
+        signals = scored[: len(plain)]
+        for owner, window in zip(owners, scored[len(plain) :], strict=True):
+            signals[owner] = _raised(signals[owner], window)
+        return signals
+
     def classify_many(self, messages: Sequence[MessageText]) -> list[Classification]:
         """Classify a batch: the same results as one by one, with the models run once."""
         prepared = [prepared_fields(message) for message in messages]
         plain = [without_benign_idioms(fields) for fields in prepared]
-        signals = self.signals_many([live_text(fields) for fields in plain])
+        signals = self.sentence_signals_many(plain)
         return [
             self._decide(fields, quiet, signal)
             for fields, quiet, signal in zip(prepared, plain, signals, strict=True)

@@ -83,7 +83,7 @@ FIXED = re.compile(
     # Blame for a hazard, and relief that nothing happened, are not menace.
     r"|\b(?:it|that|this|which)(?:'ll|\s+will|\s+would|'d|\s+could|\s+might|\s+is\s+going\s+to)\s+"
     r"(?:\w+\s+)?(?:kill|hurt|injure|maim)\s+(?:someone|somebody|them|a\s+\w+|him|her|people)\b"
-    r"|\bblood\s+on\s+(?:your|their|his|her|the\s+council's|our|its)\s+hands\b"
+    r"|\b(?:(?:you|they|the\s+council)(?:'ll|\s+will|'d|\s+would)\s+have\s+|that's\s+)?blood\s+on\s+(?:your|their|his|her|the\s+council's|our|its)\s+hands\b"
     r"|\b(?:nobody|no\s+one|no-one|none\s+of\s+us)\s+(?:got|gets|was|were|has\s+been|had\s+been)"
     r"\s+(?:(?:badly|seriously)\s+)?(?:killed|hurt|injured|shot|stabbed|harmed)\b",
     _I,

@@ -105,14 +105,14 @@ OBLIQUE_CUES: tuple[Cue, ...] = (
     cue(
         # "for her own sake" is as often care ("for her own good she needs a carer"): needs company.
         "for-their-own-sake",
-        r"\bfor\s+(?:his|her|their|your)\s+own\s+(?:sake|good)\b",
+        r"\bfor\s+(?:his|her|their|your)\s+own\s+sake\b",
         0.35,
     ),
     cue(
         # "if he knows what's good for him", "she'd better run".
         "if-he-knows-whats-good",
         r"\bif\s+(?:he|she|they|you)\s+knows?\s+what(?:'?s|\s+is)\s+good\s+for\s+(?:him|her|them"
-        r"|you)\b|\b(?:he|she|they|you)(?:'d|\s+had|'ll|\s+will)\s+better\s+(?:run|hide|start"
+        r"|you)\b|\b(?:he|she|they|you)(?:'d|\s+had|'ll|\s+will)?\s+better\s+(?:run|hide|start"
         r"\s+running|keep\s+(?:his|her|their|your)\s+head\s+down|watch\s+(?:out|it|yourself|himself"
         r"|herself|themselves|(?:his|her|your|their)\s+step))\b|\b(?:doesn't|does\s+not|don't|do\s+"
         r"not|never)\s+show\s+(?:his|her|their|your)\s+face\s+(?:in|on|round|around|near|at)\s+"
@@ -125,7 +125,7 @@ OBLIQUE_CUES: tuple[Cue, ...] = (
         "reminds-of-family",
         r"\b(?:should|would\s+do\s+well\s+to|might\s+want\s+to|ought\s+to|needs?\s+to|better)\s+"
         r"(?:remember|think\s+about|bear\s+in\s+mind|consider)\s+(?:that\s+)?(?:he|she|they|you)"
-        r"\s+(?:has|have|'s\s+got|'ve\s+got|got)\s+(?:a\s+|an\s+)?(?:(?:young|little|lovely|nice)"
+        r"\s+(?:has|have|'s\s+got|'ve\s+got|got)\s+(?:(?:a|an|two|three|four|\d)\s+)?(?:(?:young|little|lovely|nice)"
         r"\s+)?(?:wife|husband|partner|family|kids|children|daughters?|sons?|grandchildren|baby|mum"
         r"|mother)\b|\b(?:lovely|nice|beautiful|sweet|pretty)\s+(?:little\s+)?(?:family|kids|children"
         r"|daughter|son|wife|husband|house|home)\s+(?:you've|you\s+have|he's|he\s+has|she's|she\s+has"
@@ -188,6 +188,26 @@ OBLIQUE_CUES: tuple[Cue, ...] = (
         r"|sees?)\s+(?:my\s+path|me)\b",
         0.8,
         reports_someone_else,
+    ),
+    cue(
+        # "I'm going to make him pay for it personally"; paying for damage is not menace.
+        "make-them-pay",
+        r"\bmake\s+(?:him|her|them|you|that\s+\w+|the\s+\w+|your\s+\w+)\s+(?:pay|suffer|regret)"
+        r"\b(?!\s+(?:compensation|back|the|my|for\s+(?:the|my|a|any)\b))",
+        0.5,
+    ),
+    cue(
+        # "He should start worrying about more than his targets. I know his van."
+        "start-worrying",
+        r"\b(?:should|better|ought\s+to|might\s+want\s+to|needs?\s+to)\s+start\s+(?:worrying"
+        r"|watching\s+(?:his|her|their|your)\s+back|looking\s+over)\b",
+        0.45,
+    ),
+    cue(
+        "knows-their-car",
+        r"\bI\s+know\s+(?:his|her|their|your)\s+(?:van|car|face|route|routine|kids|children)\b"
+        r"(?!\s+(?:is|was|has|needs))",
+        0.45,
     ),
     cue(
         # Terse menace about property: "That office has a lot of glass. Glass breaks."

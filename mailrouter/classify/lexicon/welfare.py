@@ -165,7 +165,7 @@ WELFARE_CUES: tuple[Cue, ...] = (
         "emergency",
         r"\bcalling\s+(?:out\s+)?for\s+help\b|\bwon't\s+answer\s+the\s+door\b|\bnot\s+answering"
         r"\s+(?:the\s+door|(?:his|her|their)\s+phone)\b|\b(?:fallen|collapsed|unconscious)\b"
-        r"|\b(?:his|her|their)\s+phone\s+(?:is|was|has\s+been)\s+(?:\w+\s+)?(?:off|dead)\b",
+        r"|\b(?:his|her|their)\s+phone\s+(?:is|was|has\s+been)\s+(?:\w+\s+){0,2}?(?:off|dead)\b",
         0.5,
     ),
     cue(
