@@ -81,6 +81,14 @@ def _wait(
         time.sleep(0.2)
 
 
+def _wait_for_log(logs: list[Path], text: str, procs: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + 240
+    while not all(text in log.read_text() for log in logs) and time.monotonic() < deadline:
+        assert all(p.poll() is None for p in procs), [log.read_text()[-3000:] for log in logs]
+        time.sleep(0.2)
+    assert all(text in log.read_text() for log in logs), [log.read_text()[-3000:] for log in logs]
+
+
 def test_two_daemons_and_a_restart_send_each_digest_once(
     engine: Engine, sessions: sessionmaker[Session], smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
@@ -107,6 +115,10 @@ def test_two_daemons_and_a_restart_send_each_digest_once(
     logs = [tmp_path / f"daemon{i}.log" for i in range(2)]
     try:
         _wait(smtp_sink, 4, daemons, logs)
+        # Both daemons must be up (a slow one could otherwise be stopped before it
+        # installed its signal handlers). Both add the catch-up job to the shared job
+        # store; whichever scheduler fires it, it ran with two daemons live.
+        _wait_for_log(logs, "daemon.started", daemons)
         time.sleep(3)  # room for a duplicate to show up, if there were one
     finally:
         _stop(daemons)
@@ -116,10 +128,7 @@ def test_two_daemons_and_a_restart_send_each_digest_once(
     log_path = tmp_path / "restarted.log"
     try:
         # Its start-up catch-up run fires at once and finds everything recorded.
-        deadline = time.monotonic() + 240
-        while "digest.recorded" not in log_path.read_text() and time.monotonic() < deadline:
-            assert restarted[0].poll() is None, log_path.read_text()[-3000:]
-            time.sleep(0.2)
+        _wait_for_log([log_path], "digest.recorded", restarted)
         time.sleep(2)  # room for a duplicate to show up, if there were one
     finally:
         _stop(restarted)
