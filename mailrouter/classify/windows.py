@@ -2,11 +2,11 @@
 
 The models score a whole text, and a text's features are normalised to unit
 length: one sentence of menace in a ten-paragraph complaint about repairs is
-diluted until the model no longer sees it (measured: 0.98 of short threats
-found alone, 0.76 once set inside a long complaint). So a long message is also
-scored as overlapping windows of two sentences, and the threat and welfare
-scores take the highest window (see ``Classifier.signals_many``). Short
-messages are scored whole only: they are one window already.
+diluted until the model no longer sees it (80 short threats set inside 9 long
+messages: 0.98 found alone, 0.70 inside, 0.91 inside with windows). So a long
+message is also scored as overlapping windows of two sentences, and the threat
+and welfare scores take the highest window (see
+``Classifier.sentence_signals_many``). Short messages are scored whole only.
 """
 
 from __future__ import annotations

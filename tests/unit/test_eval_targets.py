@@ -1,8 +1,10 @@
 """The evaluation targets, and the development tables for threats.
 
 - heldout-2 (``tests/data/eval/heldout-2.jsonl``) was written by someone else
-  while the detectors were being improved, and was first read only when they
-  were finished: the targets are asserted on it.
+  and evaluated once, blind (figures below). It has since been read to study
+  the classes of threat and welfare it missed, so it is development data now:
+  its figures no longer measure generality, and the targets are to move to a
+  fresh blind set (heldout-3), evaluated once.
 - heldout-1 (``tests/data/eval/heldout.jsonl``) has been read and used for
   development (studying misses, tuning cues and thresholds), so its figures
   are reported as "heldout-1 (used for development)" and never asserted.
