@@ -3,10 +3,11 @@
 Like the reply performer (``replies/performer.py``) it claims only its own
 outbox kind, so the outbox worker and it never take each other's rows. The
 message is sent exactly as recorded in ``digest_sends.raw`` (same bytes, same
-Message-ID on a retry). Completing the outbox row and setting ``sent_at``
-commit together, and only while this performer still holds the lease; a
-transient relay failure backs off, anything else parks the row for a person
-(where the IG summary shows it).
+Message-ID on a retry); once sent, that copy is emptied, since it names
+customers and the row is only needed as the once-a-day guard. Completing the
+outbox row and setting ``sent_at`` commit together, and only while this
+performer still holds the lease; a transient relay failure backs off, anything
+else parks the row for a person (where the IG summary shows it).
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ class DigestPerformer:
             session.execute(
                 update(DigestSend)
                 .where(DigestSend.id == send_id, DigestSend.sent_at.is_(None))
-                .values(sent_at=now)
+                # The copy held for retries names customers: not kept once delivered.
+                .values(sent_at=now, raw=b"")
                 .execution_options(synchronize_session=False)
             )
         log.info("digest.sent key=%s", row.idempotency_key)

@@ -5,7 +5,8 @@ unique (recipient kind, recipient id, local date) constraint makes a second
 attempt that day (a restart, a second daemon, a repeated CLI run) insert nothing.
 ``recipient_id`` is the SPOC whose customers the digest covers (even when it is
 addressed to their deputy) or "ig" for the IG summary; ``raw`` is the message
-exactly as it is sent, so a retried send repeats it byte for byte.
+exactly as it is sent, so a retried send repeats it byte for byte, and is
+emptied once the relay has accepted it (it names customers).
 """
 
 from __future__ import annotations
