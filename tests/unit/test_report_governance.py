@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,9 +12,16 @@ import pytest
 from mailrouter.config import PolicySettings
 from mailrouter.reports import render_csv
 from mailrouter.reports.facts import CaseInfo, Facts, HistoryRow, MailboxCount, history_row
-from mailrouter.reports.governance import build, case_services, spells, state_on
+from mailrouter.reports.governance import (
+    GovernanceReport,
+    build,
+    case_services,
+    spells,
+    state_on,
+)
 from mailrouter.reports.quarter import Quarter
-from mailrouter.reports.tables import Table, format_cell
+from mailrouter.reports.render_html import render, style_hash
+from mailrouter.reports.tables import Table, format_cell, tables
 
 RECORDED = date(2027, 1, 5)
 
@@ -165,3 +172,12 @@ def test_csv_defuses_formulas(tmp_path: Path) -> None:
         rows = list(csv.reader(handle))
     assert rows == [["name", "n"], ['\'=HYPERLINK("x")', "1"], ["'@SUM(A1)", "-3"], ["ok", "2.5"]]
     assert (format_cell(None), format_cell(126.0), format_cell(79.5)) == ("", "126", "79.5")
+
+
+def test_html_csp_allows_exactly_its_own_stylesheet() -> None:
+    report = GovernanceReport(Quarter(2026, 4), "<Council>", (), (), 0, (), (), (), ())
+    page = render(report, tables(report), datetime(2027, 1, 5, tzinfo=UTC))
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert f"style-src '{style_hash(css)}'" in page
+    assert "default-src 'none'" in page and "&lt;Council&gt;" in page
+    assert page.count("<table>") == 7 and page.count("None.") == 6  # only the summary has rows
