@@ -11,7 +11,10 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import random
+import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -83,7 +86,9 @@ class ParsePool:
         self._started = asyncio.ensure_future(asyncio.to_thread(self._warm, self._pool))
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self._processes, mp_context=self._context)
+        return ProcessPoolExecutor(
+            self._processes, mp_context=self._context, initializer=_end_with_parent
+        )
 
     def _warm(self, pool: ProcessPoolExecutor) -> None:
         pool.submit(parse_many, [], self._limits, self._fold).result()
@@ -108,6 +113,22 @@ class ParsePool:
         with contextlib.suppress(Exception):
             await self._started
         await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
+
+
+def _end_with_parent() -> None:
+    """In a parsing process: exit when the daemon is gone, even killed with SIGKILL.
+
+    A worker otherwise waits for work forever: it holds both ends of its own queue.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _context(
