@@ -11,8 +11,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = PROJECT_ROOT / "models"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
-# The held-out set the targets are measured on (written independently, read once;
-# its misses have since been studied, so a fresh blind set is to replace it).
-HELDOUT = Path("tests/data/eval/heldout-2.jsonl")
+# The held-out set the targets are measured on (written independently, never read
+# while the detectors were changed; evaluated once per change to them).
+HELDOUT = Path("tests/data/eval/heldout-3.jsonl")
+# The second held-out set: its misses were studied, so it is development data now.
+DEV_HELDOUT_2 = Path("tests/data/eval/heldout-2.jsonl")
 # The first held-out set: read while developing, so it is development data now.
 DEV_HELDOUT = Path("tests/data/eval/heldout.jsonl")

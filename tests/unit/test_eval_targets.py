@@ -1,10 +1,11 @@
 """The evaluation targets, and the development tables for threats.
 
-- heldout-2 (``tests/data/eval/heldout-2.jsonl``) was written by someone else
-  and evaluated once, blind (figures below). It has since been read to study
-  the classes of threat and welfare it missed, so it is development data now:
-  its figures no longer measure generality, and the targets are to move to a
-  fresh blind set (heldout-3), evaluated once.
+- heldout-3 (``tests/data/eval/heldout-3.jsonl``) was written by someone else,
+  blind to the detectors and their data, and evaluated once after all changes:
+  the targets are asserted on it (missed ones as strict xfails with figures).
+- heldout-2 (``tests/data/eval/heldout-2.jsonl``) was evaluated once, blind,
+  then read to study the classes of threat and welfare it missed, so it is
+  development data now: reported, never asserted.
 - heldout-1 (``tests/data/eval/heldout.jsonl``) has been read and used for
   development (studying misses, tuning cues and thresholds), so its figures
   are reported as "heldout-1 (used for development)" and never asserted.
@@ -27,9 +28,16 @@ from mailrouter.classify.evaluate import (
     format_table,
     load_examples,
 )
-from mailrouter.classify.paths import DEV_HELDOUT, HELDOUT, MODELS_DIR, PROJECT_ROOT
+from mailrouter.classify.paths import (
+    DEV_HELDOUT,
+    DEV_HELDOUT_2,
+    HELDOUT,
+    MODELS_DIR,
+    PROJECT_ROOT,
+)
 
-HELDOUT_2 = PROJECT_ROOT / HELDOUT
+HELDOUT_3 = PROJECT_ROOT / HELDOUT
+HELDOUT_2 = PROJECT_ROOT / DEV_HELDOUT_2
 HELDOUT_1 = PROJECT_ROOT / DEV_HELDOUT
 
 
@@ -44,31 +52,50 @@ def _scores(classifier: Classifier, path: Path) -> list[Score]:
     return scores
 
 
-# The single honest evaluation on heldout-2 (492 messages, after all changes): statutory
-# precision 0.927 / recall 0.995 (met); threat precision 0.898 / recall 0.768 (missed).
-_THREAT_MISSED = pytest.mark.xfail(
-    strict=True,
-    reason="heldout-2: threat precision 0.898 / recall 0.768 (53 of 69 found, 6 false alarms): "
+# The single honest evaluation on heldout-3 (576 messages, after all changes): statutory
+# precision 0.898 / recall 0.957 and threat precision 0.837 / recall 0.847; both recall
+# targets missed, so both are strict xfails carrying the measured figures.
+_MISSED = {
+    "statutory": "heldout-3: statutory precision 0.898 / recall 0.957 (202 of 211): "
+    "target recall >= 0.97 not yet met",
+    "threat": "heldout-3: threat precision 0.837 / recall 0.847 (72 of 85, 14 false alarms): "
     "target recall >= 0.9 not yet met",
-)
-HELDOUT_2_TARGETS = [
-    pytest.param(target, id=target.row, marks=_THREAT_MISSED if target.row == "threat" else ())
+}
+HELDOUT_3_TARGETS = [
+    pytest.param(
+        target,
+        id=target.row,
+        marks=pytest.mark.xfail(strict=True, reason=_MISSED[target.row])
+        if target.row in _MISSED
+        else (),
+    )
     for target in TARGETS
 ]
 
 
 @pytest.fixture(scope="module")
-def heldout_2_scores(classifier: Classifier) -> list[Score]:
-    return _scores(classifier, HELDOUT_2)
+def heldout_3_scores(classifier: Classifier) -> list[Score]:
+    return _scores(classifier, HELDOUT_3)
 
 
-@pytest.mark.skipif(not HELDOUT_2.is_file(), reason=f"{HELDOUT} is not present")
-@pytest.mark.parametrize("target", HELDOUT_2_TARGETS)
-def test_heldout_2_targets(heldout_2_scores: list[Score], target: Target) -> None:
-    row = {row.name: row for row in heldout_2_scores}[target.row]
-    table = format_table(heldout_2_scores)
+@pytest.mark.skipif(not HELDOUT_3.is_file(), reason=f"{HELDOUT} is not present")
+@pytest.mark.parametrize("target", HELDOUT_3_TARGETS)
+def test_heldout_3_targets(heldout_3_scores: list[Score], target: Target) -> None:
+    row = {row.name: row for row in heldout_3_scores}[target.row]
+    table = format_table(heldout_3_scores)
     assert row.recall >= target.min_recall, table
     assert row.precision >= target.min_precision, table
+
+
+@pytest.mark.skipif(not HELDOUT_2.is_file(), reason=f"{DEV_HELDOUT_2} is not present")
+def test_heldout_2_is_reported_as_development_data(
+    classifier: Classifier, record_property: pytest.RecordProperty
+) -> None:
+    # Reported, not asserted: its threat and welfare misses were studied and trained on.
+    table = format_table(_scores(classifier, HELDOUT_2))
+    record_property("heldout-2 (used for development)", table)
+    print(f"\nheldout-2 (used for development)\n{table}")
+    assert "statutory" in table
 
 
 @pytest.mark.skipif(not HELDOUT_1.is_file(), reason=f"{DEV_HELDOUT} is not present")
