@@ -19,7 +19,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +26,7 @@ from mailrouter.app import App
 from mailrouter.config import Settings
 from mailrouter.digest import days
 from mailrouter.digest.send import DayReport, send_day
+from mailrouter.jobs import add_daily_job
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +66,14 @@ def schedule_digests(
 ) -> bool:
     """Add (or replace) the daily job, and a run now if today's is due; True if caught up."""
     at = days.send_time(settings)
-    scheduler.add_job(
+    add_daily_job(
+        scheduler,
         JOB_FUNC,
-        trigger=CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
-        id=JOB_ID,
+        job_id=JOB_ID,
         name="daily digests",
-        args=[config_path],
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=None,
-        max_instances=1,
+        at=at,
+        settings=settings,
+        config_path=config_path,
     )
     if due_day(now, settings) is None:
         return False

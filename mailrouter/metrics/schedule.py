@@ -15,10 +15,10 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 
 from mailrouter.app import App
 from mailrouter.config import Settings
+from mailrouter.jobs import add_daily_job
 from mailrouter.metrics import queue
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,12 @@ def schedule_scan(
     scheduler: BaseScheduler, *, settings: Settings, config_path: str | None, at: time = DEFAULT_AT
 ) -> None:
     """Add (or replace) the daily scan job on ``scheduler``, at ``at`` in the council's zone."""
-    scheduler.add_job(
+    add_daily_job(
+        scheduler,
         JOB_FUNC,
-        trigger=CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
-        id=JOB_ID,
+        job_id=JOB_ID,
         name="scan contact metrics for flags",
-        args=[config_path],
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=None,
-        max_instances=1,
+        at=at,
+        settings=settings,
+        config_path=config_path,
     )

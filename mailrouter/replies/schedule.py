@@ -20,11 +20,11 @@ from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
 from mailrouter.app import App
 from mailrouter.config import Settings
+from mailrouter.jobs import add_daily_job
 from mailrouter.replies import hold
 from mailrouter.store import db
 
@@ -58,14 +58,12 @@ def schedule_release(
     scheduler: BaseScheduler, *, settings: Settings, config_path: str | None, at: time = DEFAULT_AT
 ) -> None:
     """Add (or replace) the daily release job on ``scheduler``, at ``at`` in the council's zone."""
-    scheduler.add_job(
+    add_daily_job(
+        scheduler,
         JOB_FUNC,
-        trigger=CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
-        id=JOB_ID,
+        job_id=JOB_ID,
         name="release held replies",
-        args=[config_path],
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=None,
-        max_instances=1,
+        at=at,
+        settings=settings,
+        config_path=config_path,
     )
