@@ -63,8 +63,14 @@ def reply_message(drafts: Sequence[Draft], envelope: Envelope) -> bytes:
     return message.as_bytes(policy=SMTP)
 
 
-def bounce_message(envelope: Envelope, *, subject: str, reason: str) -> bytes:
-    """Tells a SPOC their reply was not held, and how to send it so that it is."""
+def bounce_message(
+    envelope: Envelope, *, subject: str, reason: str, advice: str | None = None
+) -> bytes:
+    """Tells a SPOC their reply was not held, and how to send it so that it is.
+
+    ``advice`` replaces the default (which is about naming the case) when the
+    draft failed for another reason, e.g. it was quarantined as unreadable.
+    """
     message = EmailMessage(policy=SMTP)
     message["From"] = envelope.from_address
     message["To"] = envelope.to
@@ -73,6 +79,14 @@ def bounce_message(envelope: Envelope, *, subject: str, reason: str) -> bytes:
     message["Subject"] = clean_line(f"Not held: {subject}") or "Not held"
     # Stops out-of-office replies answering the bounce and starting a loop.
     message["Auto-Submitted"] = "auto-replied"
+    if advice is not None:
+        message.set_content(
+            f'Your reply with the subject "{clean_line(subject)}" was NOT held for sending, '
+            f"because {clean_line(reason, 300)}.\n\n"
+            "Nothing has been sent to the customer, and nothing is waiting to be sent. "
+            f"{clean_line(advice, 500)}\n"
+        )
+        return message.as_bytes(policy=SMTP)
     message.set_content(
         f'Your reply with the subject "{clean_line(subject)}" was not held for sending: '
         f"{clean_line(reason, 300)}.\n\n"

@@ -1,60 +1,46 @@
-"""The "reply" performer: sends released replies and records them as sent.
+"""The "reply" performer: sends released replies and bounces, files sent copies.
 
-Design note: at-least-once delivery plus idempotent effects, like the outbox
-worker in ``actions/outbox.py``, which it runs beside without touching: it
-claims only rows of kind "reply", so the two never take each other's work.
+The claim / send / complete skeleton (leases, retries, parking, at-least-once
+with idempotent effects) is ``mailrouter.performer``'s; this module says what
+each of its kinds means:
 
-- States: outbox ``pending -> leased -> done | parked``; the held replies in a
-  row go ``queued -> sent``. A transient failure puts the row back with
-  backoff (``outbox.retry``); a permanent one, an unreadable payload or any
-  unexpected exception parks it for a person, with the error.
-- Transactions: ``claim`` in its own short transaction; the send outside any
-  transaction; then completing the outbox row and marking its replies sent
-  (``sent_at``, ``message_id``) commit together, and only while this performer
-  still holds the lease.
-- Crashes: a performer that dies between the relay's ``250`` and that commit
-  leaves the row leased; once the lease expires another performer sends it
-  again with the same Message-ID (it is in the payload, derived from the key)
-  and the same Date, so the customer's client can tell it is a repeat.
-- Sent copies: when a reply's SPOC has a ``sent_folder``, marking it sent
-  also enqueues a "reply-sent-copy" row, performed here by appending the same
-  bytes (same Message-ID and Date) to that folder; the append looks for the
-  Message-ID first, so a repeat files one copy.
-- Each pass first releases the held replies of cases that have ended or
-  lapsed (``hold.release_due(ended_only=True)``), in the claim's transaction,
-  so they do not wait for the daily release run.
-- Concurrency: ``claim`` uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
-  single writer on SQLite, so each row is performed by one performer at a time.
+- "reply": a release of held replies (one, or a case's batch). Marking it
+  sent sets the replies' ``sent_at`` and ``message_id``, in the transaction
+  that completes the outbox row. A repeat after a crash carries the same
+  Message-ID (it is in the payload, derived from the key) and the same Date,
+  so the customer's client can tell it is a repeat.
+- "reply-sent-copy": when a reply's SPOC has a ``sent_folder``, marking it
+  sent also enqueues this row, performed by appending the same bytes (same
+  Message-ID and Date) to that folder; the append looks for the Message-ID
+  first, so a repeat files one copy.
+- "reply-bounce": tells a SPOC a draft was not held, and why.
+
+Each pass, in the claim's transaction, first releases the held replies of
+cases that have ended or lapsed (``hold.release_due(ended_only=True)``), so
+they do not wait for the daily release run, and bounces drafts that ingestion
+quarantined in a capture folder (``quarantined.bounce_quarantined``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, Unpack
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from mailrouter.actions.compose import message_id_for
 from mailrouter.actions.mailbox import ImapMover
-from mailrouter.config import Settings
-from mailrouter.errors import TransientError
-from mailrouter.loops import run_until_stopped
-from mailrouter.outbound.smtp import Transport
+from mailrouter.performer import Composed, Options, Performer
 from mailrouter.replies import audit, hold
 from mailrouter.replies.capture import BOUNCE
 from mailrouter.replies.compose import Draft, Envelope, bounce_message, reply_message
 from mailrouter.replies.hold import REPLY
-from mailrouter.store import db, outbox
+from mailrouter.store import outbox
 from mailrouter.store.models.outbox import OutboxRow
 from mailrouter.store.models.replies import QUEUED, SENT, HeldReply
 
-log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 SENT_COPY = "reply-sent-copy"
 KINDS = (REPLY, BOUNCE, SENT_COPY)
 
@@ -66,83 +52,36 @@ class Appender(Protocol):
         """File ``data`` in ``folder`` unless ``message_id`` is there already."""
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+class ReplyPerformer(Performer[list[int]]):
+    name = "reply"
+    kinds = KINDS
 
+    def __init__(self, *, appender: Appender | None = None, **options: Unpack[Options]) -> None:
+        super().__init__(**options)
+        self.appender = appender or ImapMover(self.settings.mailboxes)
 
-class LeaseLost(Exception):
-    """Another performer took the row over; its result stands, not ours."""
+    def before_claim(self, session: Session) -> None:
+        hold.release_due(session, now=self.clock(), settings=self.settings, ended_only=True)
 
+    async def send(self, row: OutboxRow, composed: Composed[list[int]]) -> None:
+        if row.kind == SENT_COPY:
+            await asyncio.to_thread(self._append, row, composed.data)
+        else:
+            await super().send(row, composed)
 
-class ReplyPerformer:
-    def __init__(
-        self,
-        *,
-        sessions: sessionmaker[Session],
-        transport: Transport,
-        settings: Settings,
-        worker_id: str,
-        clock: Clock = utcnow,
-        lease: timedelta = timedelta(minutes=5),
-        idle_seconds: float = 1.0,
-        appender: Appender | None = None,
-    ) -> None:
-        self.appender = appender or ImapMover(settings.mailboxes)
-        self.sessions = sessions
-        self.transport = transport
-        self.settings = settings
-        self.worker_id = worker_id
-        self.clock = clock
-        self.lease = lease
-        self.idle_seconds = idle_seconds
+    def record(self, session: Session, row: OutboxRow, done: list[int], now: datetime) -> None:
+        if row.kind == SENT_COPY:
+            self._record_copy(session, row, done, now)
+        elif row.kind == REPLY:
+            self._record_sent(session, row, done, now)
 
-    async def run(self, stop: asyncio.Event, *, limit: int = 20) -> None:
-        """Work until ``stop`` is set; the batch in hand is finished, no new one claimed."""
-        await run_until_stopped(
-            lambda: self.run_once(limit),
-            stop,
-            idle_seconds=self.idle_seconds,
-            name="reply",
-            worker=self.worker_id,
-        )
+    def sent_note(self, done: list[int]) -> str:
+        return f" replies={len(done)}"
 
-    async def run_once(self, limit: int = 20) -> int:
-        """Claim up to ``limit`` due reply rows and send them one by one; returns how many."""
-        rows = await asyncio.to_thread(self._claim, limit)
-        for row in rows:
-            await self.perform(row)
-        return len(rows)
-
-    async def perform(self, row: OutboxRow) -> None:
-        try:
-            ids, data, to = await asyncio.to_thread(self._compose, row)
-            if row.kind == SENT_COPY:
-                await asyncio.to_thread(self._append, row, data)
-            else:
-                await self.transport.send(
-                    data, sender=self.settings.smtp.from_address, recipients=[to]
-                )
-        except Exception as exc:
-            await asyncio.to_thread(self._failed, row, exc)
-            return
-        await asyncio.to_thread(self._sent, row, ids)
-
-    def _claim(self, limit: int) -> list[OutboxRow]:
-        with db.transaction(self.sessions) as session:
-            hold.release_due(session, now=self.clock(), settings=self.settings, ended_only=True)
-            return outbox.claim(
-                session,
-                worker=self.worker_id,
-                now=self.clock(),
-                lease=self.lease,
-                limit=limit,
-                kinds=KINDS,
-            )
-
-    def _compose(self, row: OutboxRow) -> tuple[list[int], bytes, str]:
+    def compose(self, row: OutboxRow) -> Composed[list[int]]:
         payload = row.payload
         if row.kind == BOUNCE:
-            return [], self._bounce(row), str(payload.get("to"))
+            return Composed(self._bounce(row), str(payload.get("to")), [])
         ids, to = payload.get("reply_ids"), payload.get("to")
         message_id, date = payload.get("message_id"), payload.get("date")
         if not (isinstance(ids, list) and ids and all(type(i) is int for i in ids)):
@@ -159,7 +98,7 @@ class ReplyPerformer:
         envelope = Envelope(
             self.settings.smtp.from_address, to, message_id, datetime.fromisoformat(date)
         )
-        return ids, reply_message(drafts, envelope), to
+        return Composed(reply_message(drafts, envelope), to, ids)
 
     def _append(self, row: OutboxRow, data: bytes) -> None:
         mailbox, folder = row.payload.get("mailbox"), row.payload.get("folder")
@@ -181,6 +120,9 @@ class ReplyPerformer:
         subject, date = row.payload.get("subject"), row.payload.get("date")
         if not all(isinstance(v, str) for v in (to, reason, subject, date)):
             raise ValueError("payload fields 'to', 'reason', 'subject' and 'date' must be text")
+        advice = row.payload.get("advice")
+        if advice is not None and not isinstance(advice, str):
+            raise ValueError("payload field 'advice' must be text when present")
         from_address = self.settings.smtp.from_address
         envelope = Envelope(
             from_address,
@@ -188,22 +130,7 @@ class ReplyPerformer:
             message_id_for(row.idempotency_key, from_address),
             datetime.fromisoformat(str(date)),
         )
-        return bounce_message(envelope, subject=str(subject), reason=str(reason))
-
-    def _sent(self, row: OutboxRow, ids: list[int]) -> None:
-        now = self.clock()
-        try:
-            with db.transaction(self.sessions) as session:
-                if not outbox.complete(session, row.id, worker=self.worker_id, now=now):
-                    raise LeaseLost
-                if row.kind == SENT_COPY:
-                    self._record_copy(session, row, ids, now)
-                elif row.kind == REPLY:
-                    self._record_sent(session, row, ids, now)
-        except LeaseLost:
-            log.warning("reply.lease_lost key=%s worker=%s", row.idempotency_key, self.worker_id)
-            return
-        log.info("reply.sent key=%s replies=%d", row.idempotency_key, len(ids))
+        return bounce_message(envelope, subject=str(subject), reason=str(reason), advice=advice)
 
     def _record_sent(self, session: Session, row: OutboxRow, ids: list[int], now: datetime) -> None:
         replies = session.scalars(
@@ -229,21 +156,3 @@ class ReplyPerformer:
             if reply.sent_copy_at is None:
                 reply.sent_copy_at = now
                 audit.record(session, reply, audit.SENT_COPY, at=now, folder=folder)
-
-    def _failed(self, row: OutboxRow, exc: Exception) -> None:
-        error = f"{type(exc).__name__}: {exc}"
-        with db.transaction(self.sessions) as session:
-            if isinstance(exc, TransientError):
-                state = outbox.retry(
-                    session, row, worker=self.worker_id, now=self.clock(), error=error
-                )
-            else:
-                outbox.park(session, row.id, worker=self.worker_id, error=error)
-                state = None
-        # The error is the relay's reply or a payload problem: never the reply's text.
-        log.warning(
-            "reply.failed key=%s outcome=%s error=%s",
-            row.idempotency_key,
-            state.value if state is not None else "parked",
-            error[:300],
-        )
