@@ -27,6 +27,7 @@ from mailrouter.commands import (
     register_cmd,
     replies_cmd,
     report_cmd,
+    retention_cmd,
     routing_cmd,
     run_cmd,
     web_cmd,
@@ -53,6 +54,7 @@ COMMANDS: tuple[click.Command, ...] = (
     digest_cmd.digest,
     report_cmd.report,
     web_cmd.web,
+    retention_cmd.retention,
 )
 
 

@@ -165,6 +165,27 @@ class IngestSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionSettings:
+    """How long mail and per-sender data outside the register are kept (UK GDPR).
+
+    Mail linked to a register case follows the case's own retention (register
+    deletion); these ages apply to everyone else's. See ``mailrouter.retention``.
+    """
+
+    enabled: bool = True
+    # Mail from senders not on the register and not linked to a case: 6 months, so a
+    # stage 1 business case can still draw on a sender's earlier mail.
+    unmatched_mail_days: int = 180
+    # Metrics counters, traits and fingerprints of senders not on the register.
+    sender_data_days: int = 90
+    # Quarantined mail (not parseable or not routable), kept for an operator to retry.
+    quarantine_days: int = 30
+    batch_size: int = 1000
+    # Local time of the daily run.
+    time: str = "02:30"
+
+
+@dataclass(frozen=True, slots=True)
 class PolicySettings:
     monitoring_months: int = 6
     review_interval_months: int = 3
@@ -243,6 +264,7 @@ class Settings:
     contacts: ContactSettings = field(default_factory=ContactSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
     thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
@@ -452,6 +474,7 @@ def _cross_checks(settings: Settings | None, builder: _Builder) -> list[str]:
     _check_mailboxes_and_spocs(settings, add)
     _check_policy_and_limits(settings, add)
     _check_ingest(settings, add)
+    _check_retention(settings.retention, add)
     _check_thresholds(settings.thresholds, add)
     return found
 
@@ -544,6 +567,29 @@ def _check_ingest(settings: Settings, add: Problem) -> None:
     for i, mailbox in enumerate(settings.mailboxes):
         if mailbox.poll_seconds <= 0:
             add(("mailboxes", i, "poll_seconds"), "must be positive")
+
+
+# The flag scan reads 28 days back, and a calendar-month rule reads from the first of
+# the month its window starts in (up to 31 days earlier): 28 + 31.
+MIN_SENDER_DATA_DAYS = 59
+
+
+def _check_retention(retention: RetentionSettings, add: Problem) -> None:
+    for key in ("unmatched_mail_days", "quarantine_days", "batch_size"):
+        if getattr(retention, key) <= 0:
+            add(("retention", key), "must be positive")
+    if retention.sender_data_days < MIN_SENDER_DATA_DAYS:
+        add(
+            ("retention", "sender_data_days"),
+            f"must be at least {MIN_SENDER_DATA_DAYS} (the longest window the flags read)",
+        )
+    if retention.unmatched_mail_days < retention.sender_data_days:
+        # A flag's evidence names messages: they must outlive the counters behind it.
+        add(("retention", "unmatched_mail_days"), "cannot be below sender_data_days")
+    try:
+        time.fromisoformat(retention.time)
+    except ValueError:
+        add(("retention", "time"), f"expected HH:MM, got {retention.time!r}")
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -39,6 +39,7 @@ from mailrouter.metrics import schedule as flags_schedule
 from mailrouter.outbound.smtp import SmtpTransport
 from mailrouter.replies import schedule
 from mailrouter.replies.performer import ReplyPerformer
+from mailrouter.retention import schedule as retention_schedule
 from mailrouter.routing import Router, RoutingStats
 from mailrouter.services import build_router, describer, raw_loader
 from mailrouter.store import db, outbox
@@ -148,6 +149,7 @@ def _scheduler(
     digest_schedule.schedule_digests(
         scheduler, settings=settings, config_path=config_path, now=utcnow()
     )
+    retention_schedule.schedule_retention(scheduler, settings=settings, config_path=config_path)
     return scheduler
 
 

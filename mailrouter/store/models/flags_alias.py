@@ -38,7 +38,10 @@ class SenderTrait(Base):
     first_seen: Mapped[date] = mapped_column(Date)
     last_seen: Mapped[date] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_sender_traits_kind_key", "kind", "key"),)
+    __table_args__ = (
+        Index("ix_sender_traits_kind_key", "kind", "key"),
+        Index("ix_sender_traits_last_seen", "last_seen"),
+    )
 
 
 class SenderFingerprint(Base):
@@ -53,6 +56,8 @@ class SenderFingerprint(Base):
     message_id: Mapped[int | None] = mapped_column(Integer, default=None)
     day: Mapped[date] = mapped_column(Date)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (Index("ix_sender_fingerprints_day", "day"),)
 
 
 class WritingProfile(Base):

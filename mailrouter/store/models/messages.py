@@ -30,6 +30,10 @@ class RawMessage(Base):
     # Null when the raw store is the filesystem (the file is named by the hash).
     data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by retention when the bytes were erased; the row stays for the tombstones' hash.
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_raw_messages_purged_at", "purged_at"),)
 
 
 class MessageRecord(Base):
@@ -67,6 +71,8 @@ class MessageRecord(Base):
     parse_ms: Mapped[float | None] = mapped_column(Float, default=None)
     # Null until the router has decided about the message (``routed_at IS NULL`` = to do).
     routed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set by retention (status "purged"): a tombstone keeping only what dedupe needs.
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
     __table_args__ = (
         UniqueConstraint("source", "source_key", name="uq_messages_source_key"),
@@ -76,6 +82,10 @@ class MessageRecord(Base):
         Index("ix_messages_mailbox_raw", "mailbox", "raw_sha256"),
         Index("ix_messages_mailbox_message_id", "mailbox", "message_id"),
         Index("ix_messages_routed_at", "routed_at"),
+        # Retention: old mail not yet purged, quarantined mail by age, raw bytes by hash.
+        Index("ix_messages_purged_received", "purged_at", "received_at"),
+        Index("ix_messages_status_ingested", "status", "ingested_at"),
+        Index("ix_messages_raw_sha256", "raw_sha256"),
     )
 
 

@@ -57,6 +57,9 @@ class SenderWeekRecipient(Base):
     recipient: Mapped[str] = mapped_column(String(320), primary_key=True)
     messages: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Retention deletes old weeks.
+    __table_args__ = (Index("ix_sender_week_recipients_week", "week"),)
+
 
 class ContactLogEntry(Base):
     """A contact that did not arrive by e-mail, entered by an officer."""
@@ -72,7 +75,10 @@ class ContactLogEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_contact_log_sender_at", "sender", "at"),)
+    __table_args__ = (
+        Index("ix_contact_log_sender_at", "sender", "at"),
+        Index("ix_contact_log_at", "at"),
+    )
 
 
 class FlagRow(Base):
