@@ -54,7 +54,13 @@ def record(
 
 
 def record_bounce(
-    session: Session, *, spoc_id: str, draft_sha256: str, reason: str, at: datetime
+    session: Session,
+    *,
+    spoc_id: str,
+    draft_sha256: str,
+    reason: str,
+    at: datetime,
+    **details: object,
 ) -> None:
     """A draft that was not held: no case is known, so the draft's hash names it."""
     audit.append(
@@ -64,5 +70,5 @@ def record_bounce(
         at=at,
         entity="reply_draft",
         entity_id=draft_sha256[:60],
-        after={"reason": reason},
+        after={"reason": reason, **details},
     )

@@ -37,6 +37,7 @@ from mailrouter.replies import audit, hold
 from mailrouter.replies.capture import BOUNCE
 from mailrouter.replies.compose import Draft, Envelope, bounce_message, reply_message
 from mailrouter.replies.hold import REPLY
+from mailrouter.replies.quarantined import bounce_quarantined
 from mailrouter.store import outbox
 from mailrouter.store.models.outbox import OutboxRow
 from mailrouter.store.models.replies import QUEUED, SENT, HeldReply
@@ -62,6 +63,7 @@ class ReplyPerformer(Performer[list[int]]):
 
     def before_claim(self, session: Session) -> None:
         hold.release_due(session, now=self.clock(), settings=self.settings, ended_only=True)
+        bounce_quarantined(session, now=self.clock(), settings=self.settings)
 
     async def send(self, row: OutboxRow, composed: Composed[list[int]]) -> None:
         if row.kind == SENT_COPY:
