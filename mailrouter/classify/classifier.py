@@ -21,6 +21,7 @@ from mailrouter.classify.decision import (
 )
 from mailrouter.classify.labels import Classification, Hit, Label
 from mailrouter.classify.model import TextModel, load_model
+from mailrouter.classify.overlaps import resolve
 from mailrouter.classify.safety import (
     abuse_matches,
     detect_welfare,
@@ -148,6 +149,7 @@ class Classifier:
         if welfare is not None:
             hits.append(welfare)
         hits += recall_net(hits, _NET_LABELS, signals, fallback, self.policy)
+        hits = resolve(hits, fields)
         abuse = abuse_matches(plain)
         # How much this reads as abuse or despair: the models confuse both with threats
         # ("my kids would be better off without me" is not aimed at anyone else).

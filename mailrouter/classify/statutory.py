@@ -16,7 +16,12 @@ from mailrouter.classify.cues import CueMatch, confidence, find, hit_from
 from mailrouter.classify.labels import Hit, Label
 from mailrouter.classify.lexicon.complaints import COMPLAINT_CUES
 from mailrouter.classify.lexicon.grievances import GRIEVANCE_CUES, REDRESS_CUES
-from mailrouter.classify.lexicon.information import EIR_CUES, ENVIRONMENT_TOPICS, FOI_CUES
+from mailrouter.classify.lexicon.information import (
+    DISCLAIMED_REQUEST,
+    EIR_CUES,
+    ENVIRONMENT_TOPICS,
+    FOI_CUES,
+)
 from mailrouter.classify.lexicon.personal_data import SAR_CUES, hypothetical
 from mailrouter.classify.text import Field, Span
 
@@ -55,6 +60,10 @@ def _sender_domain_span(sender: str) -> Span | None:
     return Span(Field.SENDER, start, start + len(domain))
 
 
+def is_whatdotheyknow(sender: str) -> bool:
+    return _sender_domain_span(sender) is not None
+
+
 def _foi_matches(fields: Mapping[Field, str]) -> list[CueMatch]:
     matches = find(FOI_CUES, fields)
     span = _sender_domain_span(fields[Field.SENDER])
@@ -63,9 +72,27 @@ def _foi_matches(fields: Mapping[Field, str]) -> list[CueMatch]:
     return _without_echoed_subject(matches, fields)
 
 
+def _named_foi(foi: list[CueMatch], wdtk: bool) -> bool:
+    """Whether the writer named FOI. WhatDoTheyKnow names it in the address and the
+    subject of every request, so there only the body counts: an environmental or a
+    personal-data request sent through it is EIR or subject access alone."""
+    return any(
+        match.cue.name in _EXPLICIT_FOI and not (wdtk and match.span.field is not Field.BODY)
+        for match in foi
+    )
+
+
+def names_foi_in_body(fields: Mapping[Field, str]) -> bool:
+    """The body itself names the FOI Act (not a WhatDoTheyKnow address or subject line)."""
+    return _named_foi(_foi_matches(fields), wdtk=True)
+
+
 def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
     """FOI and/or EIR hits for one message."""
     foi = _foi_matches(fields)
+    if DISCLAIMED_REQUEST.search(fields[Field.BODY]):
+        # "Not making a new request, just wondering": a question about an old one.
+        foi = [match for match in foi if match.cue is _WDTK_CUE]
     eir = _without_echoed_subject(find(EIR_CUES, fields), fields)
     request = hit_from(Label.FOI, "foi-request", foi)
     topics = find((ENVIRONMENT_TOPICS,), fields) if request else []
@@ -74,8 +101,8 @@ def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
         eir_hit = hit_from(Label.EIR, "eir-request", [*eir, *topics, *foi])
         if eir_hit is not None:
             hits.append(eir_hit)
-    named_foi = any(match.cue.name in _EXPLICIT_FOI for match in foi)
-    if request is not None and (named_foi or not hits):
+    wdtk = is_whatdotheyknow(fields[Field.SENDER])
+    if request is not None and (_named_foi(foi, wdtk) or not hits):
         hits.append(request)
     return hits
 
@@ -100,9 +127,19 @@ def detect_complaint(fields: Mapping[Field, str]) -> Hit | None:
     return hit_from(Label.COMPLAINT, "complaint", matches)
 
 
+def _asks_for_information(fields: Mapping[Field, str]) -> bool:
+    """Whether the body itself asks for information (beyond a WhatDoTheyKnow address)."""
+    body = [match for match in _foi_matches(fields) if match.span.field is Field.BODY]
+    return confidence(body) >= _EXPLICIT_MIN or bool(find(EIR_CUES, fields, (Field.BODY,)))
+
+
 def detect_statutory(fields: Mapping[Field, str]) -> list[Hit]:
     hits = detect_information_requests(fields)
     for hit in (detect_subject_access(fields), detect_complaint(fields)):
         if hit is not None:
             hits.append(hit)
+    labels = {hit.label for hit in hits}
+    if Label.COMPLAINT in labels and Label.FOI in labels and not _asks_for_information(fields):
+        # A WhatDoTheyKnow message about the handling of a request, asking for nothing new.
+        hits = [hit for hit in hits if hit.label is not Label.FOI]
     return hits

@@ -61,7 +61,8 @@ _ASKS_HOW = re.compile(
 
 # Statutory procedures called "complaints" that are not complaints about the council.
 _OTHER_PROCEDURES = re.compile(
-    r"\bhigh\s+hedges?\b|\bhedges?\s+complaint|\bnoise\s+complaint|\b(?:complain\w*|complaint)\s+"
+    r"\bcouncil\s+tax\s+band(?:ing)?\b|\bband(?:ing)?\s+(?:appeal|review|challenge)\b"
+    r"|\bhigh\s+hedges?\b|\bhedges?\s+complaint|\bnoise\s+complaint|\b(?:complain\w*|complaint)\s+"
     r"about\s+(?:the\s+)?(?:noise|smell|music|parties|party|barking|dogs?|smoke|bonfires?|odou?rs?)\b",
     re.IGNORECASE,
 )
@@ -69,6 +70,47 @@ _OTHER_PROCEDURES = re.compile(
 
 def about_statistics(sentence: str) -> bool:
     return bool(_STATISTICS.search(sentence))
+
+
+# A reply that settles a complaint, or chases one already made, or a short question
+# about how to make one: none is a new complaint (see ``overlaps``).
+_SETTLED_OR_CHASING = re.compile(
+    r"\b(?:consider|regard|treat)\s+(?:the\s+matter|this|it|my\s+complaint|the\s+complaint)\s+"
+    r"(?:as\s+)?(?:closed|resolved|settled|finished)\b|\b(?<!not\s)(?<!n't\s)(?:happy|satisfied|content)"
+    r"\s+with\s+"
+    r"(?:the\s+|your\s+)?(?:outcome|response|resolution|result|answer)\b|\b(?:but\s+|and\s+)?I\s+"
+    r"(?:accept|will\s+accept|can\s+accept)\s+(?:it|this|that|the\s+(?:outcome|decision|findings"
+    r"|response|result)|your\s+(?:decision|response|findings))\b|\bplease\s+close\s+(?:my|the|this)"
+    r"\s+complaint\b|\bstill\s+waiting\s+(?:for|on)\s+(?:the|your|a|my|any)\s+(?:\w+\s+)?(?:response"
+    r"|reply|answer|outcome|decision|update)\b|\bwhen\s+(?:will|can|should|do)\s+I\s+(?:get|expect"
+    r"|hear|receive)\b|\b(?:any|an)\s+update\s+on\s+(?:my|the)\s+complaint\b",
+    re.IGNORECASE,
+)
+_ASKS_HOW_ALONE = re.compile(
+    r"^[^.?!]{0,60}\b(?:how|where|who)\s+(?:do|can|should|would|could)\s+I\s+(?:go\s+about\s+)?"
+    r"(?:make|making|raise|lodge|submit|file|complain|send)\b[^.?!]{0,80}[.?!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def settled_or_chasing(body: str) -> bool:
+    """The message settles or chases a complaint, or only asks how to make one."""
+    return bool(_SETTLED_OR_CHASING.search(body) or _ASKS_HOW_ALONE.search(body.strip()))
+
+
+# "I have referred it to the LGSCO": already with the Ombudsman, nothing asked of us;
+# "copies of Ombudsman determinations": an information request.
+_OMBUDSMAN_ELSEWHERE = re.compile(
+    r"\b(?:have|has|had|I've|we've)\s+(?:now\s+|already\s+)?(?:referred|reported|taken|sent"
+    r"|gone|complained)\b[^.?!\n]{0,40}\b(?:ombudsm[ae]n|LGSCO|SPSO)|\b(?:determinations|findings"
+    r"|decisions|reports|rulings|judgments)\s+(?:against|about|of|on)\b|\bcop(?:y|ies)\s+of\b"
+    r"|\bhow\s+many\b",
+    re.IGNORECASE,
+)
+
+
+def ombudsman_elsewhere(sentence: str) -> bool:
+    return bool(_OMBUDSMAN_ELSEWHERE.search(sentence))
 
 
 def not_about_the_council(sentence: str) -> bool:
@@ -149,7 +191,14 @@ COMPLAINT_CUES: tuple[Cue, ...] = (
         0.7,
         about_a_neighbour,
     ),
-    cue("ombudsman", r"\bombudsm[ae]n\b|\bLGSCO\b|\bSPSO\b", 0.85, about_statistics),
+    cue("ombudsman", r"\bombudsm[ae]n\b|\bLGSCO\b|\bSPSO\b", 0.85, ombudsman_elsewhere),
+    cue(
+        "conduct-referral",
+        r"\b(?:Monitoring\s+Officer|standards\s+(?:committee|board|panel))\s+(?:to\s+)?(?:investigate"
+        r"|look\s+into|review|consider)\b|\bbreach\w*\s+(?:of\s+)?the\s+(?:members'?\s+"
+        r"|councillors'?\s+)?code\s+of\s+conduct\b",
+        0.9,
+    ),
     cue(
         "formal-review",
         r"\bformal(?:ly)?\s+(?:review\w*|investigat\w+|look\s+into)\b|\b(?:an\s+)?independent\s+"

@@ -20,6 +20,7 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
     cue(
         "dissatisfied",
         r"\b(?:not|un|dis)[\s-]?(?:satisfied|happy|content)\s+(?:with|about)\b|\bdissatisf\w*"
+        r"|\bthis\s+is\s+the\s+(?:third|fourth|fifth|sixth|\d+(?:rd|th))\s+time\b|\bagain\s+and\s+again\b"
         r"|\bremain\s+(?:unhappy|dissatisfied)\b|\braise\s+(?:a|my)\s+concern\b|\b(?:deeply|really|very|extremely)\s+unhappy\b",
         0.45,
         about_a_neighbour,
@@ -49,6 +50,7 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
         r"|way)|laughed\s+at|(?:officer|he|she|they|staff|advisor|man|woman)\s+(?:just\s+)?laughed"
         r"|left\s+waiting|hung\s+up\s+on|fobbed\s+off"
         r"|lied\s+to|spoke\s+to\s+(?:me|her|him|us)\s+like|talked\s+(?:down|over)|spoke\s+over"
+        r"|(?:wrongly\s+|falsely\s+)?accused\s+(?:me|us|my\s+\w+)|blamed\s+(?:me|us)"
         r"|humil\w*at\w*|no\s+one\s+(?:listens|cares)|swore\s+at|sworn\s+at|mocked|made\s+fun\s+of"
         r"|rolled\s+(?:his|her|their)\s+eyes|discriminat\w+|victimis\w+|bull(?:y|ied|ying))\b",
         0.45,
@@ -98,7 +100,8 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
         "wronged",
         r"\b(?:charged|billed|fined|summons(?:ed)?|penalised)\s+(?:me\s+)?(?:twice|wrongly|incorrectly"
         r"|in\s+error|for\s+(?:a|an|something)\b[^.?!\n]{0,40}\b(?:cancelled|paid|never))|\bkeeps?"
-        r"\s+(?:on\s+)?happening\b",
+        r"\s+(?:on\s+)?happening\b|\b(?:took|taken|taking|charged|debited)\s+(?:the\s+|my\s+)?"
+        r"(?:money|payment|it)?\s*twice\b|\bdouble[\s-]charged\b",
         0.35,
     ),
     cue(
@@ -112,7 +115,7 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
     cue(
         "strong-criticism",
         r"\b(?:disgrace(?:ful)?|shambles|farce|ridiculous|pathetic|outrageous|scandalous"
-        r"|incompeten\w+|useless|hopeless|a\s+joke|laughable|contempt|diabolical)\b",
+        r"|incompeten\w+|useless|hopeless|unreliable|a\s+joke|laughable|contempt|diabolical)\b",
         0.3,
     ),
 )
@@ -121,8 +124,8 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
 REDRESS_CUES: tuple[Cue, ...] = (
     cue(
         "asks-for-investigation",
-        r"\b(?:look|looked|looking)\s+in\s*to\s+(?:this|it|what|how|why|the\s+way|my\s+case|the\s+matter"
-        r"|her|his)\b|\b(?:investigate|investigated|investigation)\b|\b(?:this|it)\s+(?:be\s+)?"
+        r"\b(?:look|looked|looking)\s+in\s*to\s+(?:this|it|what|how|why|whether|the|my|our|her|his"
+        r"|their)\b|\b(?:investigate|investigated|investigation)\b|\b(?:this|it)\s+(?:be\s+)?"
         r"(?:looked\s+at|looked\s+into|reviewed|examined|checked|dealt\s+with)\b|\b(?:decision"
         r"|refusal|outcome|case|matter)\s+(?:be\s+)?(?:reviewed|reconsidered|looked\s+at\s+again)\b|\bfind\s+out\s+(?:how|why|what\s+went\s+wrong)\b",
         0.45,
@@ -135,13 +138,14 @@ REDRESS_CUES: tuple[Cue, ...] = (
         r"|senior\s+officer|head\s+of\s+\w+|director|chief\s+executive)\s+(?:to\s+)?(?:review|look"
         r"|listen|investigate|call|ring|contact|respond|come\s+back|deal)\b|\bspeak\s+to\s+(?:a|your"
         r"|the)\s+(?:manager|supervisor)\b|\breview\s+(?:of\s+)?(?:this|it|my\s+case|how|the\s+way"
-        r"|the\s+decision|their\s+conduct)\b|\b(?:raised|reported)\s+with\s+(?:their|his|her|the)"
+        r"|the\s+decision|their\s+conduct)\b|\breview\s+(?:the|their|its|your)\s+(?:[\w']+\s+){0,2}?"
+        r"(?:performance|conduct|handling|procedures?|processes|practices?)\b|\b(?:raised|reported)\s+with\s+(?:their|his|her|the)"
         r"\s+(?:manager|supervisor)\b|\ba\s+different\s+(?:officer|case\s+officer|caseworker)\b",
         0.45,
     ),
     cue(
         "asks-for-redress",
-        r"\b(?:an?|full|written|proper)\s+(?:apology|explanation)\b|\bapologi[sz]e\b|\bcompensat\w+"
+        r"\b(?:an?|full|written|proper)\s+(?:apology|explanation)\b|(?<!\bI\s)(?<!\bwe\s)\bapologi[sz]e\b|\bcompensat\w+"
         r"|\brefund(?:ed)?\s+(?:me|the|my|our)\b|\b(?:fees?|costs?|charges?)\s+(?:cancelled|refunded"
         r"|waived|withdrawn)\b|\bput\s+(?:it|this|things|matters)\s+right\b|\btake\s+responsibility"
         r"|\baccountab\w+|\bwho\s+is\s+responsible\b|\b(?:action|disciplinary)\s+(?:to\s+be|is|be)"
@@ -151,7 +155,10 @@ REDRESS_CUES: tuple[Cue, ...] = (
     cue(
         "asks-what-will-change",
         r"\bwhat\s+(?:the\s+council\s+|you\s+)?(?:is|are|will|intends?)\s+(?:going\s+to\s+)?(?:do"
-        r"|change|be\s+done)\b|\bwhat\s+will\s+(?:change|be\s+done|happen\s+now)\b|\bhow\s+(?:this|it"
+        r"|change|be\s+done)\b|\bwhat\s+will\s+(?:change|be\s+done|happen\s+now)\b|\bwhat\s+"
+        r"(?:you'll|you're\s+going\s+to|you\s+intend\s+to)\s+(?:do|change)\b|\bwhat\s+(?:is|has)\s+"
+        r"being\s+done\b|\bwhat(?:'s|\s+has)\s+gone\s+wrong\b|\bmake\s+sure\s+(?:it|this)\s+"
+        r"(?:stops|never|doesn't|does\s+not|won't)\b|\bhow\s+(?:this|it"
         r"|that)\s+(?:happened|was\s+allowed|could\s+happen)\b|\bwhat\s+went\s+wrong\b|\bexplain"
         r"\s+(?:why|how)\b|\b(?:doesn't"
         r"|does\s+not|won't|will\s+not|never)\s+happen\s+(?:again|to\s+anyone\s+else)\b|\blet\s+me\s+"

@@ -19,12 +19,21 @@ _ABOUT_THE_SENDER = re.compile(
     r"\b(?:about|on|of|relating\s+to|regarding|concerning|held\s+on)\s+"
     r"(?:me|myself|my\s+(?:family|son|daughter|child|children|husband|wife|partner))\b"
     r"|\bpersonal\s+(?:data|information)\b"
+    r"|\bwhat\s+(?:days?|dates?|times?|slots?)\b|\b(?:to\s+book|book\s+(?:a|an|in)|booking\s+(?:a|an))\b"
+    r"|\bcop(?:y|ies)\s+of\s+(?:my|this\s+year's|last\s+year's|the|a|our)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:bill|statement|award\s+letter|receipt|payslip|P60)s?\b"
+    r"|\bfinal\s+response\b|\b(?:ombudsman|their|its)(?:'s)?\s+(?:contact\s+)?details\b"
+    r"|\b(?:withdrawn|refunded|waived|corrected|reimbursed|written\s+off)\b"
     r"|\bmy\s+(?:[\w-]+\s+){0,3}?(?:data|information|records?|file|details|notes|account|bill"
     r"|tenancy|agreement|claim|case|rent|benefit|application|property|home|house|flat|bins?"
     r"|payments?|appointment|booking|permit|licence|repairs?|assessment|statement|letter)\b"
     r"|\b(?:costs?|prices?|charges?|fees?)\s+(?:of|for|to)\s+(?:hire|hiring|book|booking|join"
-    r"|joining|apply|applying|rent|renting|use|using)\b|\bhow\s+much\s+(?:does|will|would|is)"
-    r"\s+it\s+cost\b|\b(?:invoice|receipt|form)\b|\bapply\s+(?:for|to\s+(?:go|join"
+    r"|joining|apply|applying|rent|renting|use|using)\b"
+    r"|\bhow\s+much\s+(?:does|do|will|would|should)\s+(?:[\w'-]+\s+){0,5}?(?:cost|charge)\b"
+    r"|\bhow\s+much\s+(?:is|are)\s+(?:a|an|the|it)\s+(?:[\w'-]+\s+){0,4}?(?:fee|premium|charge"
+    r"|price|rate|permit|licen[cs]e|deposit|fine|ticket|pass|membership)s?\b(?!\s+(?:income|revenue"
+    r"|raised|collected|paid\s+to))"
+    r"|\b(?:invoice|receipt|form)\b|\bapply\s+(?:for|to\s+(?:go|join"
     r"|be))\b|\bours\b|\bour\s+(?:own\s+)?(?:application|house|home|property|permission"
     r"|conservatory|extension|planning)\b|\bhow\s+(?:do|can|should|would|could)\s+(?:I|we)\b|\bhow\s+(?:I|we)\s+(?:can\s+"
     r"|could\s+|should\s+)?(?:get|go|apply|claim|make|pay|book|report|do|renew|register)\b|\bhow"
@@ -47,6 +56,30 @@ _ASKS_HOW = re.compile(
 def asks_how(sentence: str) -> bool:
     """A question about how to make a request is not yet a request."""
     return bool(_ASKS_HOW.search(sentence))
+
+
+# "Your FOI response about parking", "FOI 2024-1187": the words name an earlier
+# request under discussion, not a new one.
+_EARLIER_REQUEST = re.compile(
+    r"\b(?:your|the|my|our|previous|earlier|last|old)\s+(?:FOI|freedom\s+of\s+information)\s+"
+    r"(?:response|reply|answer|disclosure|team|officer)\b|\b(?:FOI|freedom\s+of\s+information)\s+"
+    r"(?:ref(?:erence)?\.?\s*(?:no\.?\s*)?)?[A-Z]{0,4}[-/ ]?\d{2,}(?:[-/]\d+)?\b|\b(?:answered"
+    r"|replied\s+to|responded\s+to|received\s+your)\s+(?:\w+\s+){0,2}?(?:FOI|freedom\s+of"
+    r"\s+information)\b",
+    re.IGNORECASE,
+)
+# "Not making a new request, just wondering": the writer says it is not one.
+DISCLAIMED_REQUEST = re.compile(
+    r"\bnot\s+(?:making|submitting|sending|asking\s+for|putting\s+in|requesting)\s+(?:a\s+|an\s+)?"
+    r"(?:new\s+|formal\s+|fresh\s+|another\s+)?(?:FOI|freedom\s+of\s+information|request)"
+    r"|\b(?:this|it)\s+is(?:n't|\s+not)\s+(?:a|an)\s+(?:new\s+|formal\s+)?(?:FOI|request)\b",
+    re.IGNORECASE,
+)
+
+
+def names_an_earlier_request(sentence: str) -> bool:
+    """The Act is named about an earlier request, or the sentence asks how to make one."""
+    return asks_how(sentence) or bool(_EARLIER_REQUEST.search(sentence))
 
 
 def about_the_sender(sentence: str) -> bool:
@@ -94,15 +127,20 @@ _PAPERS = (
     r"(?:[\w'-]+\s+){0,3}?(?:notices?|records?|reports?|surveys?|assessments?|advice|letters?"
     r"|drawings|plans|file|files|applications?|decisions?|licen[cs]es?|permissions?|consents?"
     r"|minutes|agreements?|contracts?|photographs|photos|correspondence|emails|notes|results"
-    r"|findings|data|details)\b"
+    r"|findings|data|details|orders?|maps?|certificates?|responses)\b"
 )
 _FETCH = (
     r"(?:send|e-?mail|share|forward|post|publish|release|provide|supply|disclose)\s+(?:it|them"
     r"|this|that|these|those|me|us|a\s+copy|copies)"
 )
 FOI_CUES: tuple[Cue, ...] = (
-    cue("foi-act", r"\bfreedom\s+of\s+information\b", 0.95, asks_how),
-    cue("foi-abbreviation", r"(?<![\w.])F\.?O\.?I\.?(?:S\.?A\.?|A\.?)?(?!\w)", 0.9, asks_how),
+    cue("foi-act", r"\bfreedom\s+of\s+information\b", 0.95, names_an_earlier_request),
+    cue(
+        "foi-abbreviation",
+        r"(?<![\w.])F\.?O\.?I\.?(?:S\.?A\.?|A\.?)?(?!\w)",
+        0.9,
+        names_an_earlier_request,
+    ),
     cue(
         "information-request",
         r"\b(?:information|data)\s+request\b|\brequest(?:ing)?\s+(?:for|of)\s+(?:the\s+following\s+)?"
@@ -216,11 +254,13 @@ ENVIRONMENT_TOPICS = cue(
     r"|hedgerows?|flood\w*|drainage|sewage|sewer\w*|rivers?|water\s+quality|contaminat\w*"
     r"|pollution|pollutants?|air\s+quality|emissions?|carbon|nitrogen\s+dioxide|NO2"
     r"|particulates?|planning\s+applications?|developments?|pesticides?|herbicides?"
-    r"|glyphosate|weed\s*killers?|waste|recycl\w*|landfill|fly-?tipping|litter\w*|energy"
+    r"|glyphosate|weed\s*killers?|waste|recycl\w*|landfill|energy"
     r"|climate|noise|odou?rs?|radiation|asbestos|green\s+belt|land\s+at|former\s+\w+works"
     r"|knotweed|invasive|weeds?|wind\s*farms?|turbines?|solar|renewables?|electric\s+vehicles?"
     r"|pre-?app\w*|extensions?|dwellings?|building\s+plots?|site\s+(?:visits?|plans?|notices?)"
     r"|enforcement\s+(?:notices?|file|case)|felling|tree\s+preservation|TPOs?|conservation\s+areas?"
+    r"|building\s+control|completion\s+certificates?|local\s+plan\s+(?:sites?|allocations?|evidence)"
+    r"|site\s+allocations?|missed\s+bins?|bin\s+(?:collections?|reports?|rounds?)|fly[\s-]?tipp\w*|tree\s+works?|culverts?|watercourses?"
     r"|dioxins?|incinerat\w+|smoke|chimney|crematori\w+|diesel|fumes|dust|landslip|subsidence"
     r"|EV|charging\s+points?|planning|fracking|quarry|mining|soil|grass\s+verges?|traffic"
     r"|speed\s+surveys?|beach|bathing|coast\w*|parks\s+and\s+open\s+spaces|green\s+spaces?)\b",

@@ -45,6 +45,27 @@ def routine_document(sentence: str) -> bool:
     return bool(_ROUTINE_DOCUMENT.search(sentence)) or hypothetical(sentence)
 
 
+# Words that ask for something; "I've sent four emails to my councillor" asks for nothing.
+_ASKS = re.compile(
+    r"\b(?:please|send|copy|copies|see|have|provide|request\w*|want|like|access|give|disclose"
+    r"|obtain|view|release|forward|share|need|can\s+I|could\s+I|may\s+I)\b",
+    re.IGNORECASE,
+)
+
+
+def not_asked_for(sentence: str) -> bool:
+    """A routine document, a hypothetical, or no request in the sentence at all."""
+    return routine_document(sentence) or not _ASKS.search(sentence)
+
+
+# "A letter about my arrears went to my neighbour: a breach": a grievance, not a request.
+_BREACH = re.compile(r"\bbreach\w*\b|\bsent\s+to\s+(?:the\s+wrong|my\s+neighbour)", re.IGNORECASE)
+
+
+def breach_or_hypothetical(sentence: str) -> bool:
+    return bool(_BREACH.search(sentence)) or hypothetical(sentence)
+
+
 SAR_CUES: tuple[Cue, ...] = (
     cue("subject-access", r"\bsubject\s+access\b|(?<![\w.])D?SARs?(?!\w)", 0.95, hypothetical),
     cue("right-of-access", r"\bright\s+of\s+access\b|\barticle\s+15\b", 0.85),
@@ -53,7 +74,7 @@ SAR_CUES: tuple[Cue, ...] = (
         r"\b(?:data|information|records?|notes|e-?mails?|files?|documents?|correspondence"
         r"|recordings?|footage|everything|anything|complaints|allegations|reports|statements)\b"
         r"[^.?!\n]{0,60}?\b(?:about|on|of|relating\s+to|regarding|concerning)\s+(?:me|myself"
-        r"|my\s+(?:family|son|daughter|child(?:ren)?|household|husband|wife|partner))\b",
+        r"|(?:my|our)\s+(?:family|son|daughter|child(?:ren)?|household|husband|wife|partner))\b",
         0.85,
         hypothetical,
     ),
@@ -78,9 +99,9 @@ SAR_CUES: tuple[Cue, ...] = (
     cue(
         "my-personal-data",
         r"\bmy\s+(?:own\s+)?(?:personal\s+(?:data|information|details)|data)\b"
-        r"|\bmy\s+(?:[\w-]+\s+){0,4}?(?:file|records|case\s+notes)\b",
+        r"|\bmy\s+(?:[\w-]+\s+){0,4}?(?:file|records|case\s+notes|data)\b",
         0.7,
-        hypothetical,
+        breach_or_hypothetical,
     ),
     cue(
         "erasure",
@@ -100,15 +121,60 @@ SAR_CUES: tuple[Cue, ...] = (
     cue(
         "objection-or-restriction",
         r"\bobject\s+to\b[^.?!\n]{0,60}?\b(?:my\s+data|processing|my\s+information|using\s+my)\b"
-        r"|\b(?:stop|restrict)\s+(?:processing|using)\s+my\b|\bdata\s+portability\b",
+        r"|\b(?:stop|restrict|limit|suspend)\s+(?:the\s+)?(?:processing|using|use|sharing)\s+(?:of\s+)?"
+        r"(?:my|our|her|his)\b|\bdata\s+portability\b|\bright\s+to\s+(?:object|restrict\w*"
+        r"|portability|rectification)\b",
         0.8,
+    ),
+    cue(
+        "portability",
+        r"\bin\s+a\s+(?:\w+\s+)?(?:format|form)\s+(?:that\s+)?(?:the\s+new|another|they|I|a\s+computer)"
+        r"|\bmachine[\s-]readable\b|\b(?:transfer|move|port)\s+(?:it|them|my\s+\w+)\s+(?:over\s+)?to\b"
+        r"|\bI(?:'d|\s+would)\s+like\s+to\s+transfer\s+it\b",
+        0.4,
+    ),
+    cue(
+        "no-sharing",
+        r"\b(?:not|don't|do\s+not|never|stop)\s+(?:to\s+)?(?:share|sharing|pass(?:ing)?\s+on|disclos\w+)"
+        r"\s+(?:it|them|this|my|our|her|his)\b",
+        0.45,
+    ),
+    cue(
+        "data-protection-request",
+        r"\b(?:GDPR|data\s+protection|DPA|D\.P\.A\.)\s+(?:request|application|rights?\s+request)\b"
+        r"|\ball\s+(?:my\s+)?(?:personal\s+)?data\b",
+        0.8,
+        hypothetical,
+    ),
+    cue(
+        "who-reported-me",
+        r"\bwho\s+(?:reported|complained\s+about|informed\s+on|referred)\s+(?:me|us|my\s+\w+)\b"
+        r"|\bwho\s+(?:made|put\s+in|raised|submitted|sent)\s+(?:the|this|that|these)\s+(?:allegations?"
+        r"|complaints?|reports?|referrals?)\b",
+        0.8,
+        hypothetical,
+    ),
+    cue(
+        "acts-for-a-relative",
+        r"\b(?:lasting\s+)?power\s+of\s+attorney\b|\bLPA\b|\bdeputyship\b|\bappointee\b"
+        r"|\bparental\s+responsibility\b|\b(?:she|he)\s+(?:is\s+happy|has\s+(?:asked|agreed|consented"
+        r"|signed))\b|\b(?:her|his|their)\s+(?:written\s+)?consent\b|\bsigned\s+below\b",
+        0.5,
+    ),
+    cue(
+        "my-own-case-papers",
+        r"\b(?:documents|notes|evidence|records|information|papers)\s+(?:that\s+)?(?:you|the\s+council"
+        r"|your\s+\w+)\s+(?:relied\s+on|used|based\s+\w+\s+on|considered|looked\s+at)\b[^.?!\n]{0,60}?"
+        r"\b(?:I|me|my)\b",
+        0.7,
+        hypothetical,
     ),
     cue(
         "records-of-my-matter",
         r"\b(?:copies|copy\s+of|notes|records|e-?mails|correspondence|documents|files?|information"
         r"|data|recordings?|minutes)\b[^.?!\n]{0,60}?\bmy\b",
         0.6,
-        routine_document,
+        not_asked_for,
     ),
     cue(
         "images-of-me",
@@ -122,12 +188,19 @@ SAR_CUES: tuple[Cue, ...] = (
         r"|mistake)\b[^.?!\n]{0,60}?\b(?:your|the|my)\s+(?:system|records?|database|file|details"
         r"|account)\b|\b(?:on|in)\s+your\s+(?:system|records?|database)\b[^.?!\n]{0,40}?\b(?:wrong"
         r"|incorrect|inaccurate|misspel\w*)|\b(?:name|date\s+of\s+birth|address)\s+(?:is|was)\s+"
-        r"(?:spel(?:led|t)\s+)?(?:wrong|incorrect)",
+        r"(?:spel(?:led|t)\s+)?(?:wrong|incorrect)|\bmy\s+(?:sur|first\s+|middle\s+)?name\s+is\s+\w+,?"
+        r"\s+not\s+\w+",
         0.5,
     ),
     cue(
+        "spelt-wrong",
+        r"\b(?:spel(?:led|t)|written|printed|recorded|down)\s+(?:wrong(?:ly)?|incorrectly|as\s+\w+)\b"
+        r"|\bmisspel\w*\b|\bwrong\s+(?:date\s+of\s+birth|name|spelling|gender|title)\b",
+        0.35,
+    ),
+    cue(
         "asks-for-correction",
-        r"\b(?:correct|amend|fix|update|change)\s+(?:it|this|them|that)\b",
+        r"\b(?:correct|amend|fix|update|change)(?:\s+(?:it|this|them|that)\b|\s*[.!]|\s*$)",
         0.3,
     ),
     cue("data-protection-law", r"\b(?:UK\s+)?GDPR\b|\bdata\s+protection\b", 0.45),
