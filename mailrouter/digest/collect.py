@@ -42,18 +42,67 @@ Linker = Callable[[int, str], ReadLink]
 
 
 def recipient_for(
-    spoc: SpocSettings, spocs: Sequence[SpocSettings]
+    spoc: SpocSettings, spocs: Sequence[SpocSettings], case_deputy: str | None = None
 ) -> tuple[SpocSettings, SpocSettings | None]:
     """Who receives ``spoc``'s digest, and the deputy standing in (None: the SPOC themself).
 
-    An absent SPOC's digest goes to their configured deputy; with no deputy it
-    still goes to the SPOC's address, which the council redirects while away.
+    While the SPOC is absent, a case's own deputy (``cases.deputy_spoc_id``)
+    receives that case's part, as routing sends them its mail; otherwise, or
+    when that deputy is not a configured SPOC, the SPOC's configured deputy.
+    With neither it still goes to the SPOC's address, which the council
+    redirects while away.
     """
-    if spoc.absent and spoc.deputy:
-        deputy = next((s for s in spocs if s.id == spoc.deputy and s.id != spoc.id), None)
-        if deputy is not None:
-            return deputy, deputy
+    if spoc.absent:
+        for deputy_id in (case_deputy, spoc.deputy):
+            deputy = next(
+                (s for s in spocs if deputy_id and s.id == deputy_id and s.id != spoc.id), None
+            )
+            if deputy is not None:
+                return deputy, deputy
     return spoc, None
+
+
+def spoc_digests(
+    *,
+    spoc: SpocSettings,
+    spocs: Sequence[SpocSettings],
+    day: date,
+    now: datetime,
+    tz: ZoneInfo,
+    unread_alert_hours: int,
+    diverted: Iterable[DivertedRow],
+    held: Iterable[HeldRow],
+    link: Linker,
+) -> tuple[SpocDigest, ...]:
+    """``spoc``'s digests: one per reader, the default reader's first (empty if nothing).
+
+    Present, the SPOC reads one digest. Away, each case's part goes to whoever
+    stands in for that case (``recipient_for``), so there may be several.
+    """
+    rows = [r for r in diverted if r.spoc_id == spoc.id]
+    replies = [r for r in held if r.spoc_id == spoc.id]
+    readers = [recipient_for(spoc, spocs)[0].id]
+    deputies = [r.deputy_spoc_id for r in rows] + [r.deputy_spoc_id for r in replies]
+    for case_deputy in deputies:
+        reader = recipient_for(spoc, spocs, case_deputy)[0].id
+        if reader not in readers:
+            readers.append(reader)
+    found = [
+        spoc_digest(
+            spoc=spoc,
+            spocs=spocs,
+            day=day,
+            now=now,
+            tz=tz,
+            unread_alert_hours=unread_alert_hours,
+            diverted=rows,
+            held=replies,
+            link=link,
+            reader=reader,
+        )
+        for reader in readers
+    ]
+    return tuple(d for n, d in enumerate(found) if n == 0 or not d.empty)
 
 
 def spoc_digest(
@@ -67,14 +116,24 @@ def spoc_digest(
     diverted: Iterable[DivertedRow],
     held: Iterable[HeldRow],
     link: Linker,
+    reader: str | None = None,
 ) -> SpocDigest:
-    """The digest for ``spoc``: per customer, unread mail first, then held replies."""
-    addressee, deputy = recipient_for(spoc, spocs)
-    reader = addressee.id
+    """The digest of ``spoc``'s cases that ``reader`` reads (default: the SPOC's own reader).
+
+    Per customer, unread mail first, then held replies.
+    """
+    default, _ = recipient_for(spoc, spocs)
+    wanted = reader or default.id
+
+    def read_by_wanted(case_deputy: str | None) -> bool:
+        return recipient_for(spoc, spocs, case_deputy)[0].id == wanted
+
+    addressee = next((s for s in spocs if s.id == wanted), default)
+    deputy = addressee if addressee.id != spoc.id else None
     by_case: dict[int, tuple[str, str]] = {}
     items: dict[int, list[DigestItem]] = {}
     for row in diverted:
-        if row.spoc_id != spoc.id:
+        if row.spoc_id != spoc.id or not read_by_wanted(row.deputy_spoc_id):
             continue
         by_case.setdefault(row.case_id, (row.case_reference, row.customer_name))
         items.setdefault(row.case_id, []).append(
@@ -84,12 +143,12 @@ def spoc_digest(
                 now=now,
                 tz=tz,
                 limit_hours=unread_alert_hours,
-                link=link(row.message_pk, reader),
+                link=link(row.message_pk, addressee.id),
             )
         )
     holds: dict[int, list[HeldItem]] = {}
     for reply in held:
-        if reply.spoc_id != spoc.id:
+        if reply.spoc_id != spoc.id or not read_by_wanted(reply.deputy_spoc_id):
             continue
         by_case.setdefault(reply.case_id, (reply.case_reference, reply.customer_name))
         holds.setdefault(reply.case_id, []).append(
@@ -119,6 +178,7 @@ def spoc_digest(
         generated_local=now.astimezone(tz),
         unread_alert_hours=unread_alert_hours,
         groups=tuple(groups),
+        reader_id=addressee.id,
     )
 
 

@@ -28,6 +28,8 @@ class DivertedRow:
     # (step, detail) of each routing hit, e.g. ("statutory-request", "SAR, due 2026-03-02").
     hits: tuple[tuple[str, str], ...]
     excerpt: str = ""
+    # The case's own deputy in the register (None: the config's deputy stands in).
+    deputy_spoc_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class HeldRow:
     subject: str
     release_on: date
     early_reason: str | None
+    deputy_spoc_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,8 @@ class SpocDigest:
     generated_local: datetime
     unread_alert_hours: int
     groups: tuple[CustomerGroup, ...]
+    # The SPOC id of who reads it: the SPOC, or whichever deputy stands in for these cases.
+    reader_id: str = ""
 
     @property
     def items(self) -> tuple[DigestItem, ...]:

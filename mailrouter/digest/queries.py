@@ -56,7 +56,14 @@ def diverted(
 ) -> list[DivertedRow]:
     """Unread diverted mail, and any recorded since ``since``, of the given SPOCs' cases."""
     query = (
-        select(CaseContact, MessageRecord, Case.reference, Case.spoc_id, Customer.full_name)
+        select(
+            CaseContact,
+            MessageRecord,
+            Case.reference,
+            Case.spoc_id,
+            Customer.full_name,
+            Case.deputy_spoc_id,
+        )
         .join(MessageRecord, MessageRecord.id == CaseContact.message_pk)
         .join(Case, Case.id == CaseContact.case_id)
         .join(Customer, Customer.id == Case.customer_id)
@@ -75,7 +82,7 @@ def diverted(
     raw_store = from_settings(settings) if chars > 0 else None
     found: list[DivertedRow] = []
     seen: set[tuple[int, int]] = set()
-    for contact, record, reference, spoc_id, name in rows:
+    for contact, record, reference, spoc_id, name, deputy in rows:
         # A message diverted and copied to the same case is one item.
         if (contact.case_id, record.id) in seen:
             continue
@@ -98,6 +105,7 @@ def diverted(
                 read_at=contact.read_at,
                 hits=hits.get(record.id, ()),
                 excerpt=text,
+                deputy_spoc_id=deputy,
             )
         )
     return found
@@ -134,7 +142,7 @@ def _excerpt(
 def held(session: Session, *, spoc_ids: Iterable[str] | None = None) -> list[HeldRow]:
     """Replies still held for their release date."""
     query = (
-        select(HeldReply, Case.reference, Customer.full_name)
+        select(HeldReply, Case.reference, Customer.full_name, Case.deputy_spoc_id)
         .join(Case, Case.id == HeldReply.case_id)
         .join(Customer, Customer.id == Case.customer_id)
         .where(HeldReply.state == HELD)
@@ -152,8 +160,9 @@ def held(session: Session, *, spoc_ids: Iterable[str] | None = None) -> list[Hel
             subject=reply.subject,
             release_on=reply.release_on,
             early_reason=reply.early_reason,
+            deputy_spoc_id=deputy,
         )
-        for reply, reference, name in session.execute(query).all()
+        for reply, reference, name, deputy in session.execute(query).all()
     ]
 
 

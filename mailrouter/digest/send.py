@@ -10,11 +10,15 @@ insert waits for the first transaction and then does nothing; SQLite has one
 writer. Recipients are taken in a fixed order, so two runs never deadlock.
 
 A SPOC with nothing to show (no unread or new diverted mail, no held replies)
-gets no digest that day; the IG summary is sent every digest day.
+gets no digest that day; the IG summary is sent every digest day. While a
+SPOC is away, the cases whose register entry names their own deputy go to that
+deputy as a digest of their own (recipient "{spoc}/{deputy}"); the rest go to
+the SPOC's configured deputy under the SPOC's own id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +39,8 @@ from mailrouter.store.models.digests import IG, SPOC, DigestSend
 log = logging.getLogger(__name__)
 
 DIGEST = "digest"
+# digest_sends.recipient_id's length.
+RECIPIENT_ID_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,8 @@ def build(
     spocs = sorted(
         (s for s in settings.spocs if spoc_ids is None or s.id in spoc_ids), key=lambda s: s.id
     )
-    wanted = [s for s in spocs if (SPOC, s.id) not in skip]
+    # An absent SPOC's cases may be split between deputies: each part is checked below.
+    wanted = [s for s in spocs if s.absent or (SPOC, s.id) not in skip]
     out: list[Outgoing] = []
     empty: list[str] = []
     if wanted:
@@ -86,7 +93,7 @@ def build(
         held = queries.held(session, spoc_ids=ids)
         link = links.linker(settings, now, signer)
         for spoc in wanted:
-            digest = collect.spoc_digest(
+            digests = collect.spoc_digests(
                 spoc=spoc,
                 spocs=settings.spocs,
                 day=day,
@@ -97,20 +104,39 @@ def build(
                 held=held,
                 link=link,
             )
-            if digest.empty:
-                empty.append(spoc.id)
-                continue
-            rendered = render_spoc(digest, settings.general.council_name)
-            size = len(digest.items) + digest.held
-            out.append(
-                Outgoing(SPOC, spoc.id, day, digest.to_name, digest.to_address, size, rendered)
-            )
+            for n, digest in enumerate(digests):
+                recipient = spoc.id if n == 0 else part_id(spoc.id, digest.reader_id)
+                if (SPOC, recipient) in skip:
+                    continue
+                if digest.empty:
+                    empty.append(spoc.id)
+                    continue
+                rendered = render_spoc(digest, settings.general.council_name)
+                size = len(digest.items) + digest.held
+                out.append(
+                    Outgoing(
+                        SPOC, recipient, day, digest.to_name, digest.to_address, size, rendered
+                    )
+                )
     if include_ig and (IG, IG) not in skip:
         summary = ig_summary(session, settings, day=day, now=now)
         rendered = render_ig(summary, settings.general.council_name)
         name = "Information Governance"
         out.append(Outgoing(IG, IG, day, name, summary.to_address, summary.items, rendered))
     return out, empty
+
+
+def part_id(spoc_id: str, reader_id: str) -> str:
+    """The recipient id of the part of an absent SPOC's digest a case's own deputy reads.
+
+    The SPOC's usual digest keeps the SPOC's id, so its once-a-day key is
+    unchanged; the parts for case deputies are "{spoc}/{deputy}", hashed when
+    that would not fit the column.
+    """
+    found = f"{spoc_id}/{reader_id}"
+    if len(found) <= RECIPIENT_ID_CHARS:
+        return found
+    return f"{spoc_id[:40]}/{hashlib.sha256(reader_id.encode()).hexdigest()[:32]}"
 
 
 def record(session: Session, settings: Settings, item: Outgoing, *, now: datetime) -> bool:
