@@ -7,6 +7,7 @@ a rule (or making it protect everything) fails a test.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,11 +21,12 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, MetaData, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailrouter import daemon
 from mailrouter.cli import cli
 from mailrouter.config import RawStoreSettings, RetentionSettings, Settings
 from mailrouter.rawstore import FilesystemRawStore, RawItem
 from mailrouter.register import audit
-from mailrouter.retention import rules
+from mailrouter.retention import rules, schedule
 from mailrouter.retention.run import ACTION, run
 from mailrouter.retention.schedule import retention_job
 from mailrouter.store import db
@@ -617,3 +619,24 @@ def test_disabled_retention_skips_the_daily_job(tmp_path: Path) -> None:
 def test_settings_defaults_are_consistent() -> None:
     defaults = RetentionSettings()
     assert defaults.unmatched_mail_days >= defaults.sender_data_days
+
+
+def test_the_daemon_registers_the_daily_run(sessions: sessionmaker[Session]) -> None:
+    settings = replace(SETTINGS, retention=replace(SETTINGS.retention, time="03:15"))
+
+    async def start() -> dict[str, tuple[str, int, int]]:
+        scheduler = daemon._scheduler(settings, sessions, "/etc/mr.toml")
+        try:
+            return {
+                job.id: (
+                    job.func_ref,
+                    job.next_run_time.astimezone(settings.tz).hour,
+                    job.next_run_time.astimezone(settings.tz).minute,
+                )
+                for job in scheduler.get_jobs()
+            }
+        finally:
+            scheduler.shutdown(wait=False)
+
+    jobs = asyncio.run(start())
+    assert jobs[schedule.JOB_ID] == (schedule.JOB_FUNC, 3, 15)
