@@ -24,15 +24,13 @@ DISMISSED = "dismissed"
 
 
 def load(session: Session, *, fold_subaddress: bool) -> Guards:
-    flags = session.execute(
-        select(FlagRow.subject, FlagRow.evidence).where(FlagRow.status != DISMISSED)
-    ).all()
+    flags = session.scalars(select(FlagRow.evidence).where(FlagRow.status != DISMISSED))
     return Guards(
         register=frozenset(session.scalars(select(CustomerEmail.normalized))),
         held=held_addresses(session, fold_subaddress=fold_subaddress),
         outbox=_unfinished_outbox(session),
         replies=_unsent_replies(session),
-        evidence=frozenset(i for _, evidence in flags for i in _ints(evidence, "message_ids")),
+        evidence=frozenset(i for evidence in flags for i in _ints(evidence, "message_ids")),
         fold_subaddress=fold_subaddress,
     )
 

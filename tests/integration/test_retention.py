@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -640,3 +641,15 @@ def test_the_daemon_registers_the_daily_run(sessions: sessionmaker[Session]) -> 
 
     jobs = asyncio.run(start())
     assert jobs[schedule.JOB_ID] == (schedule.JOB_FUNC, 3, 15)
+
+
+def test_the_log_line_has_counts_only(
+    sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    with db.transaction(sessions) as s:
+        add_message(s, 1)
+    with caplog.at_level(logging.INFO, logger="mailrouter.retention.run"):
+        run(sessions, SETTINGS, now=NOW)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "mailrouter.retention.run"]
+    assert "unmatched=1" in line and "raw_erased=1" in line
+    assert "@" not in line and "bins" not in line
