@@ -59,6 +59,8 @@ class PassSummary:
     stored: int
     routing: RoutingStats
     effects: int
+    # Digests recorded by this pass (only when it ran the day's due jobs).
+    digests: int = 0
 
 
 def worker_id() -> str:
@@ -182,9 +184,23 @@ async def run_forever(
     log.info("daemon.stopped")
 
 
+def _due_jobs(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> int:
+    """A one-shot run's share of the daemon's day: the daily jobs due now, by the daemon's
+    own rules (the release once its time has come; today's digests once, as the daemon
+    catches up at start). Returns how many digests were recorded."""
+    schedule.release_if_due(sessions, settings, now)
+    report = digest_schedule.run_due(sessions, settings, now)
+    return 0 if report is None else len(report.recorded)
+
+
 async def run_once(
-    settings: Settings, sessions: sessionmaker[Session], clock: Clock = utcnow
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    clock: Clock = utcnow,
+    *,
+    due_jobs: bool = False,
 ) -> PassSummary:
+    """One pass; with ``due_jobs`` (``mailrouter run --once``) also the daily jobs due now."""
     release_dead_leases(sessions)
     reports = await ingest_once(settings, sessions)
     stored = sum(r.stored for r in reports)
@@ -195,14 +211,18 @@ async def run_once(
         total = RoutingStats(*(a + b for a, b in zip(_counts(total), _counts(stats), strict=True)))
         if stats.routed == 0 and stats.failed == 0:
             break
+    digests = await asyncio.to_thread(_due_jobs, settings, sessions, clock()) if due_jobs else 0
     effects = 0
     async with SmtpTransport(settings.smtp) as transport:
-        worker = _worker(settings, sessions, transport, clock)
-        replies = _replies(settings, sessions, transport, clock)
+        performers = (
+            _worker(settings, sessions, transport, clock),
+            _replies(settings, sessions, transport, clock),
+            _digests(settings, sessions, transport, clock),
+        )
         # Forwards enqueue their moves when they succeed: keep going until nothing is due.
-        while (claimed := await worker.run_once() + await replies.run_once()) > 0:
+        while (claimed := sum([await p.run_once() for p in performers])) > 0:
             effects += claimed
-    return PassSummary(stored, total, effects)
+    return PassSummary(stored, total, effects, digests)
 
 
 def _counts(stats: RoutingStats) -> tuple[int, int, int, int]:

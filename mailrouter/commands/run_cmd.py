@@ -20,12 +20,14 @@ def run(app: App, once: bool) -> None:
     # Refuses an un-migrated database before anything starts.
     sessions = app.sessions()
     if once:
-        summary = asyncio.run(daemon.run_once(settings, sessions))
+        # A one-shot run also does the daily jobs due now (releases, today's digests), once.
+        summary = asyncio.run(daemon.run_once(settings, sessions, due_jobs=True))
         routing = summary.routing
         click.echo(
             f"Stored {summary.stored} new message(s); decided {routing.routed} "
             f"({routing.diverted} diverted or copied, {routing.recorded} recorded, "
-            f"{routing.failed} quarantined); performed {summary.effects} effect(s)."
+            f"{routing.failed} quarantined); recorded {summary.digests} digest(s); "
+            f"performed {summary.effects} effect(s)."
         )
         return
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.app import App
 from mailrouter.config import Settings
@@ -47,6 +48,21 @@ def release_job(config_path: str | None) -> int:
     count = sum(len(item.reply_ids) for item in released)
     log.info("replies.released count=%d messages=%d", count, len(released))
     return count
+
+
+def release_if_due(
+    sessions: sessionmaker[Session], settings: Settings, now: datetime, at: time = DEFAULT_AT
+) -> int:
+    """For a one-shot run: the daily release, if today's release time has come; how many queued.
+
+    Like the daemon's job it releases what is due today and nothing else, and
+    running it again the same day queues nothing twice.
+    """
+    if now.astimezone(settings.tz).time() < at:
+        return 0
+    with db.transaction(sessions) as session:
+        released = hold.release_due(session, now=now, settings=settings)
+    return sum(len(item.reply_ids) for item in released)
 
 
 def job_store(engine: Engine) -> SQLAlchemyJobStore:
