@@ -25,6 +25,7 @@ from mailrouter.classify.overlaps import resolve
 from mailrouter.classify.safety import (
     abuse_matches,
     detect_welfare,
+    reports_speech,
     threat_matches,
     threat_view,
     without_benign_idioms,
@@ -159,7 +160,16 @@ class Classifier:
         )
         rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0), despair)
         threats = threat_matches(threat_view(plain))
-        threat = decide(Label.THREAT, threats, signals, fallback, policy=self.policy, rival=rival)
+        bystander = max(despair, 1.0 if reports_speech(plain) else 0.0)
+        threat = decide(
+            Label.THREAT,
+            threats,
+            signals,
+            fallback,
+            policy=self.policy,
+            rival=rival,
+            bystander=bystander,
+        )
         for hit in (threat, decide(Label.ABUSE, abuse, signals, fallback, policy=self.policy)):
             if hit is not None:
                 hits.append(hit)

@@ -19,7 +19,12 @@ Abuse is not a threat. Both models learnt that swearing at officers often comes
 with threats, so when a message reads as abuse (``rival``: the abuse rules or
 the council model's abuse probability at ``rival_gate`` or above) and no threat
 cue reaches ``public_gate``, a model alone needs ``rival_threshold`` to call it
-a threat. FOI and EIR are alternatives: the council model adds one to a
+a threat. A bystander's message (``bystander``: a welfare concern, or the
+writer reporting what someone else said) is often full of harm words aimed at
+nobody at the council ("he's confused and doesn't know where he lives"; "he
+said he'd burn the offices down"): there, only a cue of at least ``strong_cue``
+or a council-model probability of ``rival_threshold`` makes a threat.
+FOI and EIR are alternatives: the council model adds one to a
 request the rules already called the other only at ``alternative_threshold``.
 
 Thresholds were chosen on the council dev set and on held-out set 1 (which is
@@ -66,6 +71,7 @@ class DecisionPolicy:
     alternative_threshold: float = 0.9
     rival_gate: float = 0.5
     rival_threshold: float = 0.9
+    strong_cue: float = 0.7
 
 
 DEFAULT_POLICY = DecisionPolicy()
@@ -99,11 +105,20 @@ def decide(
     *,
     policy: DecisionPolicy = DEFAULT_POLICY,
     rival: float = 0.0,
+    bystander: float = 0.0,
 ) -> Hit | None:
     """Rules, then the council model, then the gated public model, for one safety label.
 
     ``rival`` is how strongly the message reads as a label the models confuse with
     this one (abuse, for threats); see the module docstring."""
+    if (
+        bystander >= policy.rival_gate
+        and max((match.cue.weight for match in matches), default=0.0) < policy.strong_cue
+    ):
+        council = signals.council.get(label, 0.0)
+        if council >= policy.rival_threshold:
+            return _model_hit(label, council, f"{label.value}-council-model", matches, fallback)
+        return None
     rules = hit_from(label, f"{label.value}-rules", matches, policy.rule_threshold)
     if rules is not None:
         return rules

@@ -75,6 +75,13 @@ def threat_view(plain: Mapping[Field, str]) -> dict[Field, str]:
     }
 
 
+def reports_speech(plain: Mapping[Field, str]) -> bool:
+    """Whether the writer reports what someone else said or threatened."""
+    return any(
+        REPORTED_SPEECH.search(text) for field, text in plain.items() if field is not Field.SENDER
+    )
+
+
 def threat_matches(view: Mapping[Field, str]) -> list[CueMatch]:
     return find(THREAT_CUES, view)
 

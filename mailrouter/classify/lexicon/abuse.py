@@ -32,6 +32,19 @@ ABUSE_CUES: tuple[Cue, ...] = (
         0.55,
     ),
     cue(
+        "epithet",
+        r"\b(?:sods|buffoons?|dimwits?|nitwits?|gits?|gobshites?|pillocks?|plonkers?|scrotes?"
+        r"|duffers?|killjoys?|layabouts?|dunces?|numbskulls?|wazzocks?|knob\s*heads?|bell\s*ends?"
+        r"|dipsticks?|dullards?|nincompoops?|bozos?|lowlifes?|freeloaders?|leeches)\b"
+        r"|\b(?:that|silly|stupid|ignorant|rude|lazy|miserable|useless|old|daft)\s+(?:\w+\s+)?cow\b"
+        r"(?!\s+(?:parsley|field|shed|pats?))|\b(?:greedy|fat|filthy|ignorant|arrogant|lazy)\s+pigs?\b"
+        r"|\bpigs\s+(?:at|in)\s+the\s+trough\b|\b(?:fat|ugly|thick|stupid|useless|gormless)\s+"
+        r"(?:one|bloke|lump|lass|article)\b|\bsenile\b|\bbrain\s+of\s+a\b"
+        r"|\bsomeone\s+with\s+a\s+brain\b",
+        0.55,
+    ),
+    cue("asterisked", r"\b[a-z]+\*+[a-z]*\b|\b[a-z]\*{2,}[a-z]?s?\b", 0.55),
+    cue(
         "directed-insult",
         r"\byou(?:'re|\s+are|\s+lot|\s+people|\s+all)?\s+(?:are\s+)?(?:an?\s+)?(?:absolute\s+"
         r"|complete\s+|total\s+|utter\s+|bloody\s+|\w+ing\s+)?(?:useless|pathetic|incompetent|lazy"

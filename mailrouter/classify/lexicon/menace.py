@@ -23,6 +23,17 @@ def asks_for_help(sentence: str) -> bool:
     return bool(_HELP.search(sentence))
 
 
+# "He's confused and doesn't know where he lives": a lost person, not menace.
+_NOT_KNOWING = re.compile(
+    r"\b(?:doesn't|does\s+not|don't|do\s+not|didn't|did\s+not|never)\s+(?:\w+\s+)?know\s+where\b",
+    re.IGNORECASE,
+)
+
+
+def not_knowing(sentence: str) -> bool:
+    return bool(_NOT_KNOWING.search(sentence))
+
+
 MENACE_CUES: tuple[Cue, ...] = (
     cue(
         "stalking",
@@ -60,6 +71,7 @@ MENACE_CUES: tuple[Cue, ...] = (
         r"|she|they|you)\b|\bknow\s+what\s+car\b|\bI\s+see\s+your\s+(?:house|home|car)\b|\byour\s+"
         r"(?:house|home)\s+is\s+on\b|\bwhere\s+(?:you|he|she)\s+parks?\b",
         0.85,
+        not_knowing,
     ),
     cue(
         "menace-idiom",

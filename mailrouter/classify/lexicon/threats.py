@@ -16,6 +16,7 @@ import re
 from mailrouter.classify.cues import Cue, cue
 from mailrouter.classify.lexicon.menace import MENACE_CUES
 from mailrouter.classify.lexicon.oblique import OBLIQUE_CUES
+from mailrouter.classify.lexicon.reprisal import REPRISAL_CUES
 from mailrouter.classify.lexicon.warnings import WARNING_CUES
 
 _I_INTEND = (
@@ -38,9 +39,10 @@ REPORTED_SPEECH = re.compile(
     r"\bthreat(?:ened|ening|ens)\s+(?:to\s+|me\b|us\b|my\b)[^.?!\n]{0,100}"
     r"|\b(?:said|says|saying|told\s+(?:me|us|him|her|them|everyone|(?:my|his|her|our)\s+\w+)|tell(?:s|ing)\s+(?:me|us"
     r"|him|her|people|everyone)|shouted|shouting|screamed|screaming|yelled|yelling|posted|posting"
-    r"|wrote|threatened)\s+(?:at\s+(?:\w+\s+){1,3}?)?(?:that\s+)?(?:he|she|they|the\s+\w+|my"
-    r"\s+\w+|some(?:one|body)|people)(?:\s+(?:would|will|should|was\s+going\s+to|is\s+going"
-    r"\s+to|were\s+going\s+to)|'d|'ll)\b[^.?!\n]{0,100}"
+    r"|wrote|threatened)\s+(?:at\s+(?:\w+\s+){1,3}?|(?:\w+\s+){1,5}?(?=that\b))?(?:that\s+)?"
+    r"(?:he|she|they|the\s+\w+|my\s+\w+|some(?:one|body)|people)(?:\s+(?:would|will|should"
+    r"|was\s+going\s+to|is\s+going\s+to|were\s+going\s+to|is\s+gonna)|'d|'ll|'s\s+going\s+to"
+    r"|'s\s+gonna)\b[^.?!\n]{0,100}"
     r"|\b(?:said|says|told\s+(?:me|us|him|her)|shouted|screamed|yelled)\s+(?:that\s+)?if\b"
     r"[^.?!\n]{0,120}"
     # Quoted words, whose apostrophes inside words ("I'll") do not close the quote.
@@ -234,4 +236,6 @@ VIOLENCE_CUES: tuple[Cue, ...] = (
     ),
 )
 
-THREAT_CUES: tuple[Cue, ...] = VIOLENCE_CUES + MENACE_CUES + WARNING_CUES + OBLIQUE_CUES
+THREAT_CUES: tuple[Cue, ...] = (
+    VIOLENCE_CUES + MENACE_CUES + WARNING_CUES + OBLIQUE_CUES + REPRISAL_CUES
+)

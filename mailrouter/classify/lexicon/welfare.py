@@ -200,6 +200,21 @@ WELFARE_CUES: tuple[Cue, ...] = (
         0.6,
     ),
     cue(
+        "self-harm-again",
+        r"\b(?:been|started|start|am|I'm)\s+(?:cutting|self[\s-]?harming|burning\s+myself)"
+        r"(?:\s+(?:again|myself))?\b|\b(?:a|the)\s+(?:noose|rope)\b[^.?!\n]{0,50}\b(?:garage|loft"
+        r"|shed|use\s+it|where\s+(?:he'd|he\s+would|I'd|I\s+would|she'd))\b|\b(?:stopped|stop|not)"
+        r"\s+eating\s+because\b|\bwant\s+to\s+disappear\b|\b(?:i'?ll|I\s+will|I'd|id|I\s+would)"
+        r"\s+(?:rather\s+)?jump\s+(?:off|from|out\s+of)\b|\bgo\s+out\s+with\s+a\s+bang\b",
+        0.8,
+    ),
+    cue(
+        "cannot-get-up",
+        r"\b(?:on\s+the\s+floor|fallen|fell)\b[^.?!\n]{0,60}\b(?:can't|cannot|can\s+not|unable\s+to)"
+        r"\s+(?:lift|get)\s+(?:her|him|them)\b",
+        0.7,
+    ),
+    cue(
         "asks-for-help",
         r"\bplease\s+(?:can\s+)?(?:someone|somebody)\s+help\b|\bdon't\s+know\s+(?:who\s+else|what"
         r"\s+(?:else\s+)?to\s+do)\b|\bI\s+need\s+help\b|\bcan\s+someone\s+help\b",
