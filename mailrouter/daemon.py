@@ -185,9 +185,12 @@ async def run_forever(
 
 
 def _due_jobs(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> int:
-    """A one-shot run's share of the daemon's day: the daily jobs due now, by the daemon's
-    own rules (the release once its time has come; today's digests once, as the daemon
-    catches up at start). Returns how many digests were recorded."""
+    """A one-shot run's share of the daemon's day; returns how many digests were recorded.
+
+    The daily jobs due at ``now`` by the daemon's own rules: the reply release
+    once its time has come, today's digests once theirs has (the catch-up rule
+    the daemon applies at start). Both are idempotent for the day.
+    """
     schedule.release_if_due(sessions, settings, now)
     report = digest_schedule.run_due(sessions, settings, now)
     return 0 if report is None else len(report.recorded)

@@ -17,10 +17,12 @@ from mailrouter.digest.compose import digest_message
 from mailrouter.digest.performer import DigestPerformer, utcnow
 from mailrouter.digest.send import Outgoing, build, send_day
 from mailrouter.outbound.smtp import SmtpTransport
-from mailrouter.render.browser import BrowserError, screenshot
+from mailrouter.render.browser import BrowserError, full_page_screenshot
 from mailrouter.store import db
 
-SCREEN_WIDTH, SCREEN_HEIGHT = 1024, 1400
+SCREEN_WIDTH = 1024
+# Whole pages are captured; a PNG taller than this is cut, and the output says so.
+MAX_SCREEN_HEIGHT = 20_000
 
 
 @click.group()
@@ -74,7 +76,7 @@ def _instant(value: str | None) -> datetime:
     "shots",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="With --dry-run: save a PNG of each digest here (Chromium).",
+    help="With --dry-run: save a full-page PNG of each digest here (Chromium; cut at 20,000 px).",
 )
 @click.option(
     "--now", "now_text", default=None, help="Act as if it were this ISO 8601 instant (testing)."
@@ -179,12 +181,17 @@ def _dry_run(
         line = f"{stem}: to {item.to_address}, {item.items} item(s)"
         if shots is not None:
             try:
-                size = screenshot(
-                    html, shots / f"{stem}.png", width=SCREEN_WIDTH, height=SCREEN_HEIGHT
+                shot = full_page_screenshot(
+                    html, shots / f"{stem}.png", width=SCREEN_WIDTH, max_height=MAX_SCREEN_HEIGHT
                 )
             except BrowserError as exc:
                 raise click.ClickException(f"screenshot of {stem} failed: {exc}") from exc
-            line += f", screenshot {size.width}x{size.height}"
+            line += f", screenshot {shot.size.width}x{shot.size.height}"
+            if shot.cut:
+                line += (
+                    f" (cut at {MAX_SCREEN_HEIGHT:,} px of a {shot.page_height:,} px page;"
+                    " the .html is whole)"
+                )
         click.echo(line)
     for spoc in empty:
         click.echo(f"nothing to send for {spoc}")

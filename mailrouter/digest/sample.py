@@ -69,9 +69,17 @@ def settings_for(base: Settings) -> Settings:
 
 
 def seed(
-    sessions: sessionmaker[Session], settings: Settings, *, now: datetime, hostile: bool = False
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    now: datetime,
+    hostile: bool = False,
+    extra_mail: int = 0,
 ) -> Sample:
-    """Fill an empty, migrated database; ``now`` is the digest's moment."""
+    """Fill an empty, migrated database; ``now`` is the digest's moment.
+
+    ``extra_mail`` adds that many unread messages from Mary Sample, for a long digest.
+    """
     register = Register(sessions, settings)
     # Days since each decision: Sam's review falls due within the fortnight, Colin's
     # is overdue and his arrangement lapses within the month.
@@ -168,6 +176,15 @@ def seed(
                     ("statutory-request", f"<b>FOI</b>, due {_plus(now, 15)}"),
                     ("safety-concern", "<script>alert('x')</script> threat"),
                 ],
+            )
+        for n in range(extra_mail):
+            mail.add(
+                ids["Mary Sample"],
+                "mary.sample@example.org",
+                "Mary Sample",
+                f"Planning objection, part {n + 1}",
+                "planning",
+                hours_ago=4 + n / 60,
             )
         _held(session, ids["Peter Example"], "jsmith", "Re: Bins again", now, days=9)
         _held(
