@@ -117,8 +117,10 @@ def _purge_kind(
             keys = select(*kind.keys).where(*_where(session, kind, cutoffs)).limit(batch)
             if session.get_bind().dialect.name == "postgresql":
                 keys = keys.with_for_update(skip_locked=True)
-            found = [tuple(row) for row in session.execute(keys)]
-            if not found:
-                return total
-            result = session.execute(delete(kind.model).where(tuple_(*kind.keys).in_(found)))
-            total += int(getattr(result, "rowcount", 0) or 0)
+            # One statement: the keys as a subquery, so each batch is found by its index
+            # (a long literal list of composite keys makes PostgreSQL scan the table).
+            result = session.execute(delete(kind.model).where(tuple_(*kind.keys).in_(keys)))
+            deleted = int(getattr(result, "rowcount", 0) or 0)
+        if not deleted:
+            return total
+        total += deleted
