@@ -68,6 +68,16 @@ def settings_for(base: Settings) -> Settings:
     return replace(base, spocs=SPOCS)
 
 
+def config_toml(settings: Settings, url: str, extra: str = "") -> str:
+    """A config file naming the database at ``url`` and the sample's SPOCs, for the CLI."""
+    spocs = "".join(
+        f'[[spocs]]\nid = "{s.id}"\nname = "{s.name}"\nemail = "{s.email}"\n'
+        f'deputy = "{s.deputy}"\nabsent = {str(s.absent).lower()}\n\n'
+        for s in settings.spocs
+    )
+    return f'[database]\nurl = "{url}"\n{extra}\n{spocs}'
+
+
 def seed(
     sessions: sessionmaker[Session],
     settings: Settings,

@@ -114,14 +114,9 @@ def test_the_cli_one_shot_reports_the_digests_it_recorded(
     settings = settings_for(url_of(engine), tmp_path, smtp_sink)
     sample.seed(sessions, settings, now=datetime.now(UTC))
     config = tmp_path / "mailrouter.toml"
-    spocs = "".join(
-        f'[[spocs]]\nid = "{s.id}"\nname = "{s.name}"\nemail = "{s.email}"\n'
-        f'deputy = "{s.deputy}"\nabsent = {str(s.absent).lower()}\n'
-        for s in settings.spocs
-    )
+    relay = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_sink.port}\nsecurity = "none"\n'
     config.write_text(
-        f'[database]\nurl = "{url_of(engine)}"\n[smtp]\nhost = "127.0.0.1"\n'
-        f'port = {smtp_sink.port}\nsecurity = "none"\n[web]\nenabled = false\n' + spocs
+        sample.config_toml(settings, url_of(engine), relay + "[web]\nenabled = false")
     )
     due = schedule.due_day(datetime.now(UTC), settings) is not None
     result = CliRunner().invoke(cli, ["--config", str(config), "run", "--once"])

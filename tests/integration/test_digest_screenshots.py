@@ -71,13 +71,8 @@ def test_a_long_digest_dry_run_screenshot_shows_all_of_it(tmp_path: Path) -> Non
     )
     sample.seed(db.session_factory(engine), settings, now=NOW, extra_mail=60)
     engine.dispose()
-    spocs = "".join(
-        f'[[spocs]]\nid = "{s.id}"\nname = "{s.name}"\nemail = "{s.email}"\n'
-        f'deputy = "{s.deputy}"\nabsent = {str(s.absent).lower()}\n\n'
-        for s in settings.spocs
-    )
     config = tmp_path / "mailrouter.toml"
-    config.write_text(f'[database]\nurl = "{url}"\n\n{spocs}', encoding="utf-8")
+    config.write_text(sample.config_toml(settings, url), encoding="utf-8")
     out, shots = tmp_path / "out", tmp_path / "shots"
     result = subprocess.run(
         [sys.executable, "-m", "mailrouter", "--config", str(config), "digest", "send",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import email
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -27,15 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import daemon
-from mailrouter.config import (
-    DetectionSettings,
-    LimitSettings,
-    MailboxSettings,
-    Secret,
-    Settings,
-    SmtpSettings,
-    SpocSettings,
-)
+from mailrouter.config import LimitSettings, Settings
 from mailrouter.register import audit as register_audit
 from mailrouter.replies import audit
 from mailrouter.replies.quarantined import bounce_key
@@ -44,39 +37,18 @@ from mailrouter.store.models import MessageRecord, OutboxRow
 from mailrouter.store.models.register import AuditRow
 from mailrouter.testing.servers import SmtpSink
 from tests.conftest import ImapAccount
+from tests.integration.test_replies_capture_folder import CAPTURE, SPOC_ADDRESS, message_ids
+from tests.integration.test_replies_capture_folder import settings_for as capture_settings
 
-CAPTURE = "Managed contact/Outbox"
 NOT_HELD = f"{CAPTURE}/Not held"
 SAVED = datetime(2026, 1, 26, 6, 0, tzinfo=UTC)  # before the day's digests and releases
-SPOC_ADDRESS = "jane.smith@council.example"
 FORGER = "mallory@evil.example"
 
 
 def settings_for(account: ImapAccount, sink: SmtpSink) -> Settings:
-    mailbox = MailboxSettings(
-        name="jane",
-        username=account.username,
-        password=Secret(account.password),
-        host=account.host,
-        port=account.port,
-        security="none",
-        folders=("INBOX",),
-        idle=False,
-    )
-    spoc = SpocSettings(
-        id="jsmith",
-        name="Jane Smith",
-        email=SPOC_ADDRESS,
-        capture_mailbox="jane",
-        capture_folder=CAPTURE,
-    )
-    return Settings(
-        smtp=SmtpSettings(port=sink.port, from_address="mc@council.example"),
-        mailboxes=(mailbox,),
-        spocs=(spoc,),
-        detection=DetectionSettings(enabled=False),
-        limits=LimitSettings(max_message_bytes=20_000, max_parts=5),
-    )
+    """The capture-folder test's settings, with parsing limits ordinary drafts can cross."""
+    settings = capture_settings(account, sink)
+    return replace(settings, limits=LimitSettings(max_message_bytes=20_000, max_parts=5))
 
 
 def draft(n: int, *, sender: str = SPOC_ADDRESS, body: str = "", attachments: int = 0) -> bytes:
@@ -98,18 +70,6 @@ def client(imap_account: ImapAccount) -> Iterator[IMAPClient]:
     imap.create_folder(CAPTURE)
     yield imap
     imap.logout()
-
-
-def message_ids(client: IMAPClient, folder: str) -> list[str]:
-    if not client.folder_exists(folder):
-        return []
-    client.select_folder(folder, readonly=True)
-    uids = client.search()
-    data = client.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]) if uids else {}
-    return sorted(
-        v[b"BODY[HEADER.FIELDS (MESSAGE-ID)]"].decode().split(":", 1)[1].strip()
-        for v in data.values()
-    )
 
 
 def one_pass(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> None:
