@@ -54,6 +54,8 @@ from mailrouter.store.models.routing import CaseContact, DecisionRow
 log = logging.getLogger(__name__)
 
 BOUNCE = "reply-bounce"
+# The outbox key of the bounce for a draft quarantined in a capture folder (``quarantined``).
+QUARANTINE_BOUNCE = f"{BOUNCE}:quarantined:"
 TAG = re.compile(r"\[Managed contact ([A-Za-z0-9][A-Za-z0-9/_.-]{0,39})\]\s*", re.IGNORECASE)
 # How many of the SPOC's latest forwards are searched for a cover note's Message-ID.
 RECENT_FORWARDS = 5000
@@ -82,6 +84,21 @@ def capture_stored(
     mailbox = record.mailbox or record.source.partition("/")[0]
     folder = record.folder or record.source.partition("/")[2]
     owners = settings.capture_owners(mailbox, folder)
+    if _bounced_while_quarantined(session, record.id):
+        # Parsed again after its owner was told it was NOT held (and it was moved to
+        # "Not held"): holding it now would contradict that, so it stays not held.
+        result = CaptureResult(None, True, "already returned to its owner while quarantined")
+        session.add(
+            DecisionRow(
+                message_pk=record.id,
+                verdict=Verdict.none.value,
+                reasons=[f"reply capture: {result.reason}"],
+                hits=[],
+                decided_at=now,
+            )
+        )
+        record.routed_at = now
+        return result
     raw = from_settings(settings).get(session, record.raw_sha256)
     result = capture_mail(
         session, raw, now=now, settings=settings, owners=owners, source_message_pk=record.id
@@ -112,6 +129,12 @@ def capture_stored(
         outbox.enqueue(session, key=move.idempotency_key, kind=kind, payload=payload, now=now)
     record.routed_at = now
     return result
+
+
+def _bounced_while_quarantined(session: Session, message_pk: int) -> bool:
+    key = f"{QUARANTINE_BOUNCE}{message_pk}"
+    found = session.scalars(select(OutboxRow.id).where(OutboxRow.idempotency_key == key))
+    return found.first() is not None
 
 
 def capture_mail(

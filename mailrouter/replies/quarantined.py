@@ -17,7 +17,9 @@ The bounce's outbox key names the stored message (``reply-bounce:quarantined:
 {id}``) and the search skips messages whose key exists, so a restart, a second
 daemon (``ON CONFLICT DO NOTHING``; PostgreSQL makes the second insert wait for
 the first) or the next pass bounces nothing twice. Nothing here changes the
-message row: ``mailrouter quarantine retry`` still works on it.
+message row, so ``mailrouter quarantine retry`` still works on it; a draft
+parsed again after its bounce is not held (``capture.capture_stored``), since
+its owner was told it was not.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from mailrouter.addresses import try_normalize
 from mailrouter.config import Settings, SpocSettings
 from mailrouter.domain import MoveToFolder
 from mailrouter.replies import audit
-from mailrouter.replies.capture import BOUNCE
+from mailrouter.replies.capture import BOUNCE, QUARANTINE_BOUNCE
 from mailrouter.replies.quarantine_words import explain
 from mailrouter.store import outbox
 from mailrouter.store.models.messages import MessageRecord
@@ -43,7 +45,7 @@ from mailrouter.store.models.outbox import OutboxRow
 log = logging.getLogger(__name__)
 
 QUARANTINED = "quarantined"
-KEY_PREFIX = f"{BOUNCE}:quarantined:"
+KEY_PREFIX = QUARANTINE_BOUNCE
 
 
 def bounce_key(message_pk: int) -> str:

@@ -27,14 +27,17 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailrouter import daemon
+from mailrouter import daemon, quarantine
 from mailrouter.config import LimitSettings, Settings
+from mailrouter.rawstore import from_settings
 from mailrouter.register import audit as register_audit
 from mailrouter.replies import audit
 from mailrouter.replies.quarantined import bounce_key
 from mailrouter.store import db
 from mailrouter.store.models import MessageRecord, OutboxRow
 from mailrouter.store.models.register import AuditRow
+from mailrouter.store.models.replies import HeldReply
+from mailrouter.store.models.routing import DecisionRow
 from mailrouter.testing.servers import SmtpSink
 from tests.conftest import ImapAccount
 from tests.integration.test_replies_capture_folder import CAPTURE, SPOC_ADDRESS, message_ids
@@ -186,3 +189,29 @@ def test_a_bounce_the_relay_refuses_is_sent_later_still_once(
     with db.transaction(sessions) as session:
         kinds = sorted(session.scalars(select(OutboxRow.kind)))
     assert kinds == ["move", "reply-bounce"]
+
+
+def test_a_bounced_draft_parsed_again_later_stays_not_held(
+    imap_account: ImapAccount,
+    client: IMAPClient,
+    sessions: sessionmaker[Session],
+    smtp_sink: SmtpSink,
+) -> None:
+    settings = settings_for(imap_account, smtp_sink)
+    client.append(CAPTURE, draft(6, body="w" * 30_000))
+    one_pass(settings, sessions, SAVED)
+    smtp_sink.wait_for(1)
+    with sessions() as session:
+        pk = session.scalars(select(MessageRecord.id)).one()
+    # An operator raises the limit and retries the quarantine: the draft now parses...
+    roomy = replace(settings, limits=LimitSettings())
+    [retried] = quarantine.retry(sessions, from_settings(roomy), roomy, [pk], now=SAVED)
+    assert retried.status == "parsed"
+    one_pass(roomy, sessions, SAVED + timedelta(minutes=1))
+    # ...but its owner was told it was NOT held, so it is not held now either.
+    with sessions() as session:
+        assert session.scalars(select(HeldReply)).all() == []
+        decision = session.scalars(select(DecisionRow).where(DecisionRow.message_pk == pk)).one()
+    assert decision.reasons == ["reply capture: already returned to its owner while quarantined"]
+    assert len(smtp_sink.messages) == 1
+    assert len(bounce_actions(sessions)) == 1
