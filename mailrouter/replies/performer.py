@@ -17,13 +17,16 @@ each of its kinds means:
 
 Each pass, in the claim's transaction, first releases the held replies of
 cases that have ended or lapsed (``hold.release_due(ended_only=True)``), so
-they do not wait for the daily release run, and bounces drafts that ingestion
-quarantined in a capture folder (``quarantined.bounce_quarantined``).
+they do not wait for the daily release run, and (every
+``QUARANTINE_SCAN_SECONDS``) bounces drafts that ingestion quarantined in a
+capture folder (``quarantined.bounce_quarantined``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from datetime import datetime
 from typing import Protocol, Unpack
 
@@ -44,6 +47,8 @@ from mailrouter.store.models.replies import QUEUED, SENT, HeldReply
 
 SENT_COPY = "reply-sent-copy"
 KINDS = (REPLY, BOUNCE, SENT_COPY)
+# How often a performer looks for quarantined drafts to bounce (the first pass always does).
+QUARANTINE_SCAN_SECONDS = 30.0
 
 
 class Appender(Protocol):
@@ -60,10 +65,15 @@ class ReplyPerformer(Performer[list[int]]):
     def __init__(self, *, appender: Appender | None = None, **options: Unpack[Options]) -> None:
         super().__init__(**options)
         self.appender = appender or ImapMover(self.settings.mailboxes)
+        self._scanned_at = -math.inf
 
     def before_claim(self, session: Session) -> None:
         hold.release_due(session, now=self.clock(), settings=self.settings, ended_only=True)
-        bounce_quarantined(session, now=self.clock(), settings=self.settings)
+        # The search reads every quarantined message's row (3.6 ms with 2,000 of them on
+        # SQLite): not on every idle second, and a bounce within half a minute is soon enough.
+        if time.monotonic() - self._scanned_at >= QUARANTINE_SCAN_SECONDS:
+            bounce_quarantined(session, now=self.clock(), settings=self.settings)
+            self._scanned_at = time.monotonic()
 
     async def send(self, row: OutboxRow, composed: Composed[list[int]]) -> None:
         if row.kind == SENT_COPY:
