@@ -78,6 +78,9 @@ class Scan:
             ]
         if after is not None:
             at, pk = after
+            # The plain bound lets the index start at the last batch (skipping the rows
+            # just purged, whose dead index entries PostgreSQL would otherwise re-read).
+            where.append(self.order >= at)
             where.append(or_(self.order > at, and_(self.order == at, MessageRecord.id > pk)))
         query = select(*_COLUMNS).where(*where).order_by(self.order, MessageRecord.id).limit(limit)
         if lock and session.get_bind().dialect.name == "postgresql":
