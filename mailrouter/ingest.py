@@ -2,10 +2,12 @@
 
 Design note.
 
-- ``prepare`` parses each message (pure CPU, no database) before the
-  transaction opens, so the transaction stays short. The watcher may parse in
-  a separate process (``parsing.parse_many``) and join the results with
-  ``attach``: parsing is pure, so where it runs changes nothing stored.
+- ``prepare`` parses each message and builds its rows, converted for the
+  database's driver (pure CPU, no database), before the transaction opens, so
+  the transaction stays short and stores with plain ``executemany``. The
+  watcher may do this in a separate process (``records.parse_rows``) and join
+  the results with ``attach``: it is pure, so where it runs changes nothing
+  stored.
 - ``store_batch`` runs one transaction that (1) locks the mailbox (PostgreSQL:
   an advisory transaction lock; SQLite: ``BEGIN IMMEDIATE`` already admits one
   writer), (2) drops messages already stored under the same
@@ -30,28 +32,33 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
-from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import RawItem, RawStore
-from mailrouter.records import address_rows, record_values
+from mailrouter.records import RECORD_COLUMNS, MessageRows, parse_rows
 from mailrouter.sources.base import Batch, Cursor
-from mailrouter.store.models import Base, MailboxState, MessageAddress, MessageRecord
+from mailrouter.store.bulk import BulkInsert, RowConverter
+from mailrouter.store.models import MailboxState, MessageAddress, MessageRecord
 
 log = logging.getLogger(__name__)
 
 IN_CHUNK = 500
+
+# Every column ingestion writes: the parsed record's, then where and when it was found.
+_WHERE_COLUMNS = ("source", "source_key", "mailbox", "folder", "ingested_at", "routed_at")
+_WHERE = RowConverter(MessageRecord, _WHERE_COLUMNS)
+_INSERT_MESSAGE = BulkInsert(MessageRecord, (*RECORD_COLUMNS, *_WHERE_COLUMNS))
+_INSERT_ADDRESS = BulkInsert(MessageAddress, ("message_pk", "role", "address", "display_name"))
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
     source_key: str
     raw: bytes
-    parsed: ParsedMessage
+    rows: MessageRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +76,17 @@ def source_name(mailbox: str, folder: str) -> str:
     return f"{mailbox}/{folder}"
 
 
-def prepare(batch: Batch, settings: Settings) -> list[Prepared]:
+def prepare(batch: Batch, settings: Settings, dialect: str, now: datetime) -> list[Prepared]:
+    """Parse ``batch`` into rows for the database ``dialect`` (``bulk.dialect_key``)."""
     raws = [m.raw for m in batch.messages]
-    return attach(batch, parse_many(raws, settings.limits, settings.policy.fold_subaddress))
+    limits, fold = settings.limits, settings.policy.fold_subaddress
+    return attach(batch, parse_rows(raws, limits, fold, dialect, now))
 
 
-def attach(batch: Batch, parsed: Sequence[ParsedMessage]) -> list[Prepared]:
-    """The batch's messages with their parsed records, in the batch's order."""
+def attach(batch: Batch, rows: Sequence[MessageRows]) -> list[Prepared]:
+    """The batch's messages with their parsed rows, in the batch's order."""
     return [
-        Prepared(batch.source_key(m), m.raw, p) for m, p in zip(batch.messages, parsed, strict=True)
+        Prepared(batch.source_key(m), m.raw, r) for m, r in zip(batch.messages, rows, strict=True)
     ]
 
 
@@ -109,11 +118,11 @@ def store_batch(
         source = source_name(mailbox, folder)
         fresh, already = _not_stored(session, source, prepared)
         new, duplicates = _unique_content(session, mailbox, fresh)
-        raw_store.put(session, [RawItem(p.parsed.raw_sha256, p.raw) for p in new], now)
+        raw_store.put(session, [RawItem(p.rows.raw_sha256, p.raw) for p in new], now)
         ids = _insert_records(session, mailbox, folder, new, now)
         _insert_addresses(session, ids, new)
         cursor = _advance(state, batch, now)
-        quarantined = sum(1 for p in new if p.parsed.quarantine_reason)
+        quarantined = sum(1 for p in new if p.rows.quarantined)
         state.messages_stored += len(new)
         state.duplicates_skipped += duplicates
     if batch.resync:
@@ -184,7 +193,7 @@ def _unique_content(
     session: Session, mailbox: str, prepared: Sequence[Prepared]
 ) -> tuple[list[Prepared], int]:
     hashes: set[str] = set()
-    for chunk in _chunks([p.parsed.raw_sha256 for p in prepared]):
+    for chunk in _chunks([p.rows.raw_sha256 for p in prepared]):
         hashes.update(
             session.scalars(
                 select(MessageRecord.raw_sha256).where(
@@ -192,7 +201,7 @@ def _unique_content(
                 )
             )
         )
-    ids = [p.parsed.message_id for p in prepared if p.parsed.message_id]
+    ids = [p.rows.message_id for p in prepared if p.rows.message_id]
     bodies: set[tuple[str | None, str | None]] = set()
     for chunk in _chunks(ids):
         rows = session.execute(
@@ -203,11 +212,11 @@ def _unique_content(
         bodies.update((mid, body) for mid, body in rows)
     unique: list[Prepared] = []
     for p in prepared:
-        content = (p.parsed.message_id, p.parsed.body_sha256)
-        if p.parsed.raw_sha256 in hashes or (p.parsed.message_id and content in bodies):
+        content = (p.rows.message_id, p.rows.body_sha256)
+        if p.rows.raw_sha256 in hashes or (p.rows.message_id and content in bodies):
             continue
         unique.append(p)
-        hashes.add(p.parsed.raw_sha256)
+        hashes.add(p.rows.raw_sha256)
         bodies.add(content)
     return unique, len(prepared) - len(unique)
 
@@ -218,21 +227,13 @@ def _insert_records(
     if not prepared:
         return []
     source = source_name(mailbox, folder)
-    rows = [
-        {
-            **record_values(p.parsed, now),
-            "source": source,
-            "source_key": p.source_key,
-            "mailbox": mailbox,
-            "folder": folder,
-            "ingested_at": now,
-            "routed_at": None,
-        }
-        for p in prepared
-    ]
-    # Core executemany: the ORM's bulk path splits rows by their None columns, and an
-    # ordered RETURNING makes SQLite insert row by row. The ids are read back by key.
-    session.execute(insert(_table(MessageRecord)), rows)
+    connection = session.connection()
+    # The columns after the record's: (source, source_key, mailbox, folder, ingested_at,
+    # routed_at), converted once for the batch; the record part came converted.
+    fixed = _WHERE.convert(connection.dialect, (source, "", mailbox, folder, now, None))
+    rows = [(*p.rows.record, fixed[0], p.source_key, *fixed[2:]) for p in prepared]
+    _INSERT_MESSAGE(connection, rows, converted=True)
+    # executemany reports no ids: read them back by key (unique within the source).
     ids: dict[str, int] = {}
     for chunk in _chunks([p.source_key for p in prepared]):
         found = session.execute(
@@ -245,13 +246,8 @@ def _insert_records(
 
 
 def _insert_addresses(session: Session, ids: Sequence[int], prepared: Sequence[Prepared]) -> None:
-    rows = [row for pk, p in zip(ids, prepared, strict=True) for row in address_rows(pk, p.parsed)]
-    if rows:
-        session.execute(insert(_table(MessageAddress)), rows)
-
-
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
+    rows = [(pk, *a) for pk, p in zip(ids, prepared, strict=True) for a in p.rows.addresses]
+    _INSERT_ADDRESS(session.connection(), rows)
 
 
 def _advance(state: MailboxState, batch: Batch, now: datetime) -> Cursor:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -18,16 +19,18 @@ import threading
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import ingest
 from mailrouter.config import MailboxSettings, Settings
 from mailrouter.errors import ConfigError, PermanentError, TransientError
-from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import from_settings
+from mailrouter.records import MessageRows, parse_rows
 from mailrouter.sources.base import MailSource
 from mailrouter.sources.imap import ImapSource
+from mailrouter.store.bulk import dialect_of
 from mailrouter.watch import (
     FolderReport,
     FolderWatcher,
@@ -69,9 +72,10 @@ class ParsePool:
     pool is replaced.
     """
 
-    def __init__(self, settings: Settings, processes: int) -> None:
+    def __init__(self, settings: Settings, processes: int, dialect: str) -> None:
         self._limits = settings.limits
         self._fold = settings.policy.fold_subaddress
+        self._dialect = dialect
         self._processes = processes
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context(
@@ -80,7 +84,7 @@ class ParsePool:
         if "forkserver" in methods:
             # Imported once by the fork server, so a new worker starts in milliseconds
             # (workers also need ``__main__``: multiprocessing imports it in each child).
-            self._context.set_forkserver_preload(["__main__", "mailrouter.parsing"])
+            self._context.set_forkserver_preload(["__main__", "mailrouter.records"])
         self._pool = self._new_pool()
         # Starting the fork server blocks for a moment: not on the event loop.
         self._started = asyncio.ensure_future(asyncio.to_thread(self._warm, self._pool))
@@ -91,14 +95,18 @@ class ParsePool:
         )
 
     def _warm(self, pool: ProcessPoolExecutor) -> None:
-        pool.submit(parse_many, [], self._limits, self._fold).result()
+        now = datetime.now(UTC)
+        pool.submit(parse_rows, [], self._limits, self._fold, self._dialect, now).result()
 
-    async def __call__(self, raws: Sequence[bytes]) -> list[ParsedMessage]:
+    async def __call__(self, raws: Sequence[bytes], now: datetime) -> list[MessageRows]:
         pool = self._pool
         try:
             await self._started
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(pool, parse_many, raws, self._limits, self._fold)
+            parse = functools.partial(
+                parse_rows, raws, self._limits, self._fold, self._dialect, now
+            )
+            return await loop.run_in_executor(pool, parse)
         except BrokenProcessPool as exc:
             if pool is self._pool:
                 log.error("ingest.parser_died")
@@ -150,16 +158,19 @@ def _context(
         executor=executor,
         stop=stop,
         rng=random.Random(),  # noqa: S311 - jitter, not security
+        dialect=dialect_of(sessions),
         parser=parser,
     )
 
 
 @contextlib.asynccontextmanager
-async def _parser(settings: Settings, options: WatchOptions) -> AsyncIterator[ParsePool | None]:
+async def _parser(
+    settings: Settings, options: WatchOptions, sessions: sessionmaker[Session]
+) -> AsyncIterator[ParsePool | None]:
     if options.parse_processes <= 0:
         yield None
         return
-    pool = ParsePool(settings, options.parse_processes)
+    pool = ParsePool(settings, options.parse_processes, dialect_of(sessions))
     try:
         yield pool
     finally:
@@ -177,7 +188,7 @@ async def run_ingest(
     """Watch every configured folder until ``stop`` is set. The daemon's entry point."""
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    async with _parser(settings, options) as parser:
+    async with _parser(settings, options, sessions) as parser:
         with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
             ctx = _context(
                 settings,
@@ -210,7 +221,7 @@ async def ingest_once(
     """Store everything pending in every configured folder, then return."""
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    async with _parser(settings, options) as parser:
+    async with _parser(settings, options, sessions) as parser:
         with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
             ctx = _context(
                 settings,

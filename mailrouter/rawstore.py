@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mailrouter.config import Settings
 from mailrouter.errors import PermanentError
+from mailrouter.store.bulk import BulkInsert
 from mailrouter.store.models import RawMessage
+
+# A hash already stored keeps its row (and its bytes): the content is the same.
+_INSERT_RAW = BulkInsert(RawMessage, ("sha256", "size", "data", "stored_at"), skip_conflicts=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +56,8 @@ def _insert_rows(session: Session, items: Sequence[RawItem], now: datetime, keep
     if not items:
         return
     unique = {item.sha256: item for item in items}
-    rows = [
-        {
-            "sha256": i.sha256,
-            "size": len(i.data),
-            "data": i.data if keep else None,
-            "stored_at": now,
-        }
-        for i in unique.values()
-    ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(RawMessage.__table__).on_conflict_do_nothing(), rows)
+    rows = [(i.sha256, len(i.data), i.data if keep else None, now) for i in unique.values()]
+    _INSERT_RAW(session.connection(), rows)
 
 
 def _checked(sha256: str, data: bytes | None) -> bytes:

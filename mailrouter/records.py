@@ -6,12 +6,38 @@ both store exactly the same thing for the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from mailrouter.parsing import ParsedMessage
+from mailrouter.config import LimitSettings
+from mailrouter.parsing import ParsedMessage, parse
+from mailrouter.store.bulk import RowConverter, dialect_for
+from mailrouter.store.models import MessageRecord
 
 # A Received: date further ahead than this is a wrong clock: the arrival time is used.
 CLOCK_SKEW = timedelta(hours=1)
+
+# The keys of ``record_values``, in the order ingestion's bulk insert writes them.
+RECORD_COLUMNS = (
+    "raw_sha256",
+    "body_sha256",
+    "message_id",
+    "sender",
+    "sender_name",
+    "subject",
+    "date_header",
+    "received_at",
+    "in_reply_to",
+    "references",
+    "authentication_results",
+    "size",
+    "attachments",
+    "headers",
+    "parse_ms",
+    "status",
+    "quarantine_reason",
+)
 
 
 def record_values(parsed: ParsedMessage, now: datetime) -> dict[str, object]:
@@ -55,4 +81,47 @@ def address_rows(message_pk: int, parsed: ParsedMessage) -> list[dict[str, objec
             "display_name": a.display_name,
         }
         for a in parsed.addresses
+    ]
+
+
+_RECORD = RowConverter(MessageRecord, RECORD_COLUMNS)
+
+
+class MessageRows(NamedTuple):
+    """One parsed message as ingestion stores it: what dedupe reads, and the rows.
+
+    Plain tuples of strings and numbers, so a batch of them crosses back from a
+    parsing process cheaply (a ``ParsedMessage`` pickles several times slower).
+    """
+
+    raw_sha256: str
+    body_sha256: str
+    message_id: str | None
+    quarantined: bool
+    # ``RECORD_COLUMNS`` in order, already converted for the database's driver.
+    record: tuple[Any, ...]
+    # (role, address, display name) per address.
+    addresses: tuple[tuple[str, str, str | None], ...]
+
+
+def message_rows(parsed: ParsedMessage, now: datetime, dialect: str) -> MessageRows:
+    values = record_values(parsed, now)
+    record = _RECORD.convert(dialect_for(dialect), tuple(values[c] for c in RECORD_COLUMNS))
+    return MessageRows(
+        raw_sha256=parsed.raw_sha256,
+        body_sha256=parsed.body_sha256,
+        message_id=parsed.message_id,
+        quarantined=parsed.quarantine_reason is not None,
+        record=record,
+        addresses=tuple((a.role, a.address, a.display_name) for a in parsed.addresses),
+    )
+
+
+def parse_rows(
+    raws: Sequence[bytes], limits: LimitSettings, fold_subaddress: bool, dialect: str, now: datetime
+) -> list[MessageRows]:
+    """Parse a batch into rows: one call, so a batch crosses to a parsing process at once."""
+    return [
+        message_rows(parse(raw, limits, fold_subaddress=fold_subaddress), now, dialect)
+        for raw in raws
     ]

@@ -50,8 +50,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter import ingest, logs, mailbox_health
 from mailrouter.config import IngestSettings, MailboxSettings, Settings
 from mailrouter.errors import PermanentError, TransientError
-from mailrouter.parsing import ParsedMessage, parse_many
 from mailrouter.rawstore import RawStore
+from mailrouter.records import MessageRows, parse_rows
 from mailrouter.sources.base import Batch, Cursor, MailSource
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 SourceFactory = Callable[[MailboxSettings, str], MailSource]
-# Raw messages -> their parsed records, in order (a separate process's pool).
-Parser = Callable[[Sequence[bytes]], Awaitable[list[ParsedMessage]]]
+# Raw messages and the time -> their parsed rows, in order (a separate process's pool).
+Parser = Callable[[Sequence[bytes], datetime], Awaitable[list[MessageRows]]]
 # A fetched batch and its parse, running.
 _Ahead = tuple[Batch, "asyncio.Future[list[ingest.Prepared]]"]
 # Fetched batches waiting to be stored, at most: memory is bounded by batch_bytes x this.
@@ -127,6 +127,8 @@ class WatchContext:
     executor: ThreadPoolExecutor
     stop: asyncio.Event
     rng: random.Random
+    # The database's ``bulk.dialect_key``: rows are built for its driver while parsing.
+    dialect: str
     # None: parse in the thread pool.
     parser: Parser | None = None
 
@@ -134,12 +136,13 @@ class WatchContext:
         raws = [m.raw for m in batch.messages]
         if not raws:
             return []
+        now = utcnow()
         if self.parser is not None:
-            parsed = await self.parser(raws)
+            rows = await self.parser(raws, now)
         else:
             limits, fold = self.settings.limits, self.settings.policy.fold_subaddress
-            parsed = await self.call(parse_many, raws, limits, fold)
-        return ingest.attach(batch, parsed)
+            rows = await self.call(parse_rows, raws, limits, fold, self.dialect, now)
+        return ingest.attach(batch, rows)
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a blocking step in the bounded pool, keeping the logging context."""

@@ -21,6 +21,7 @@ from mailrouter.parsing import parse_many
 from mailrouter.rawstore import from_settings
 from mailrouter.sources.base import Cursor
 from mailrouter.sources.imap import ImapSource
+from mailrouter.store.bulk import dialect_of
 from mailrouter.store.models import MailboxState, MessageAddress, MessageRecord
 from mailrouter.watch import WatchOptions
 from tests.conftest import ImapAccount
@@ -107,7 +108,7 @@ def test_a_backlog_cut_short_keeps_no_modseq_and_is_finished_later(
         mailbox="intake",
         folder="INBOX",
         batch=batch,
-        prepared=ingest.prepare(batch, settings),
+        prepared=ingest.prepare(batch, settings, dialect_of(sessions), datetime.now(UTC)),
         now=datetime.now(UTC),
     )
     assert (_state(sessions).last_uid, _state(sessions).highestmodseq) == (10, None)
@@ -152,18 +153,19 @@ def test_a_parsing_process_that_dies_fails_one_batch_and_is_replaced() -> None:
     raws = [message(i) for i in range(5)]
 
     async def scenario() -> None:
-        pool = ParsePool(settings, 1)
+        pool = ParsePool(settings, 1, "sqlite+pysqlite")
+        now = datetime.now(UTC)
         try:
-            assert [p.message_id for p in await pool(raws)] == [
+            assert [p.message_id for p in await pool(raws, now)] == [
                 f"<m{i}@example.org>" for i in range(5)
             ]
             for pid in list(pool._pool._processes):  # the worker, started by the pool
                 os.kill(pid, signal.SIGKILL)
             with pytest.raises(TransientError):
                 for _ in range(50):  # until the pool has noticed
-                    await pool(raws)
+                    await pool(raws, now)
                     await asyncio.sleep(0.05)
-            assert len(await pool(raws)) == 5
+            assert len(await pool(raws, now)) == 5
         finally:
             await pool.close()
 
