@@ -22,7 +22,8 @@ cue reaches ``public_gate``, a model alone needs ``rival_threshold`` to call it
 a threat. A bystander's message (``bystander``: a welfare concern, or the
 writer reporting what someone else said) is often full of harm words aimed at
 nobody at the council ("he's confused and doesn't know where he lives"; "he
-said he'd burn the offices down"): there, only a cue of at least ``strong_cue``
+said he'd burn the offices down"), or an apology for earlier words: from
+``bystander_gate`` up, only a cue of at least ``strong_cue``
 or a council-model probability of ``rival_threshold`` makes a threat.
 FOI and EIR are alternatives: the council model adds one to a
 request the rules already called the other only at ``alternative_threshold``.
@@ -72,6 +73,8 @@ class DecisionPolicy:
     rival_gate: float = 0.5
     rival_threshold: float = 0.9
     strong_cue: float = 0.7
+    # A message is a bystander's from this score (welfare rules or council model) up.
+    bystander_gate: float = 0.6
 
 
 DEFAULT_POLICY = DecisionPolicy()
@@ -112,7 +115,7 @@ def decide(
     ``rival`` is how strongly the message reads as a label the models confuse with
     this one (abuse, for threats); see the module docstring."""
     if (
-        bystander >= policy.rival_gate
+        bystander >= policy.bystander_gate
         and max((match.cue.weight for match in matches), default=0.0) < policy.strong_cue
     ):
         council = signals.council.get(label, 0.0)

@@ -37,18 +37,10 @@ def _sentence(text: str, span: Span) -> tuple[int, int]:
 
 
 def _separate_request(foi: Hit, sar: Hit, body: str) -> bool:
-    """Whether the FOI hit points at a body sentence that the SAR hit does not."""
+    """Whether the FOI rules point only at body sentences that the SAR hit does not."""
     taken = {_sentence(body, span) for span in sar.evidence if span.field is Field.BODY}
-    return (
-        bool(taken)
-        and any(
-            span.field is Field.BODY
-            and _sentence(body, span) not in taken
-            and span.end > span.start
-            for span in foi.evidence
-        )
-        and not foi.detector.endswith("model")
-    )
+    asked = {_sentence(body, span) for span in foi.evidence if span.field is Field.BODY}
+    return bool(taken and asked) and not taken & asked and not foi.detector.endswith("model")
 
 
 def _foi_ruled_out(found: Mapping[Label, Hit], fields: Mapping[Field, str]) -> bool:

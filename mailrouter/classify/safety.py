@@ -14,6 +14,7 @@ from mailrouter.classify.cues import CueMatch, find, hit_from
 from mailrouter.classify.labels import Hit, Label
 from mailrouter.classify.lexicon.abuse import ABUSE_CUES
 from mailrouter.classify.lexicon.idioms import CONTEXT_FRAMES, FIXED, OBJECT_FRAMES
+from mailrouter.classify.lexicon.reprisal import apologises
 from mailrouter.classify.lexicon.threats import REPORTED_SPEECH, THREAT_CUES
 from mailrouter.classify.lexicon.welfare import WELFARE_CUES
 from mailrouter.classify.text import Field
@@ -76,9 +77,12 @@ def threat_view(plain: Mapping[Field, str]) -> dict[Field, str]:
 
 
 def reports_speech(plain: Mapping[Field, str]) -> bool:
-    """Whether the writer reports what someone else said or threatened."""
+    """Whether the writer reports what someone else said or threatened, or apologises
+    for what they said before: either way the harm words are not a new threat."""
     return any(
-        REPORTED_SPEECH.search(text) for field, text in plain.items() if field is not Field.SENDER
+        REPORTED_SPEECH.search(text) or apologises(text)
+        for field, text in plain.items()
+        if field is not Field.SENDER
     )
 
 

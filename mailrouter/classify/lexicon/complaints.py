@@ -75,7 +75,9 @@ def about_statistics(sentence: str) -> bool:
 # A reply that settles a complaint, or chases one already made, or a short question
 # about how to make one: none is a new complaint (see ``overlaps``).
 _SETTLED_OR_CHASING = re.compile(
-    r"\b(?:consider|regard|treat)\s+(?:the\s+matter|this|it|my\s+complaint|the\s+complaint)\s+"
+    r"\bI(?:'m|\s+am)\s+(?:really\s+|very\s+|truly\s+)?sorry\s+(?:for|about)\b|\bI\s+(?:want\s+to\s+"
+    r"|would\s+like\s+to\s+|wish\s+to\s+)?apologi[sz]e\s+(?:for|to)\b|\bplease\s+accept\s+my\s+apolog"
+    r"|\b(?:consider|regard|treat)\s+(?:the\s+matter|this|it|my\s+complaint|the\s+complaint)\s+"
     r"(?:as\s+)?(?:closed|resolved|settled|finished)\b|\b(?<!not\s)(?<!n't\s)(?:happy|satisfied|content)"
     r"\s+with\s+"
     r"(?:the\s+|your\s+)?(?:outcome|response|resolution|result|answer)\b|\b(?:but\s+|and\s+)?I\s+"

@@ -218,6 +218,14 @@ FOI_CUES: tuple[Cue, ...] = (
         about_the_sender,
     ),
     cue(
+        "send-the-papers",
+        r"\b(?:send|forward|e-?mail|release|publish)\s+(?:me\s+|us\s+)?(?:over\s+)?(?:the|any|all)\s+"
+        r"(?:notes|minutes|records|correspondence|e-?mails|reports?|documents|papers|briefings?)\s+"
+        r"(?:of|from|about|between|on|for|sent|relating)\b",
+        0.7,
+        about_the_sender,
+    ),
+    cue(
         "provide-request",
         r"\b(?:provide|supply|disclose)\s+(?:me\s+with\s+|us\s+with\s+)?(?:the|all|any"
         r"|copies|a\s+copy|details|information|a\s+list|a\s+breakdown|a\s+summary)\b|\b(?:send"
@@ -254,13 +262,13 @@ ENVIRONMENT_TOPICS = cue(
     r"|hedgerows?|flood\w*|drainage|sewage|sewer\w*|rivers?|water\s+quality|contaminat\w*"
     r"|pollution|pollutants?|air\s+quality|emissions?|carbon|nitrogen\s+dioxide|NO2"
     r"|particulates?|planning\s+applications?|developments?|pesticides?|herbicides?"
-    r"|glyphosate|weed\s*killers?|waste|recycl\w*|landfill|energy"
+    r"|glyphosate|weed\s*killers?|waste(?!\s+of\s+(?:space|time|money|oxygen|skin|air|effort))|recycl\w*|landfill|energy"
     r"|climate|noise|odou?rs?|radiation|asbestos|green\s+belt|land\s+at|former\s+\w+works"
     r"|knotweed|invasive|weeds?|wind\s*farms?|turbines?|solar|renewables?|electric\s+vehicles?"
     r"|pre-?app\w*|extensions?|dwellings?|building\s+plots?|site\s+(?:visits?|plans?|notices?)"
     r"|enforcement\s+(?:notices?|file|case)|felling|tree\s+preservation|TPOs?|conservation\s+areas?"
     r"|building\s+control|completion\s+certificates?|local\s+plan\s+(?:sites?|allocations?|evidence)"
-    r"|site\s+allocations?|missed\s+bins?|bin\s+(?:collections?|reports?|rounds?)|fly[\s-]?tipp\w*|tree\s+works?|culverts?|watercourses?"
+    r"|site\s+allocations?|missed\s+bins?|litter\s+bins?|verges?|spray(?:ed|ing)|bin\s+(?:collections?|reports?|rounds?)|fly[\s-]?tipp\w*|tree\s+works?|culverts?|watercourses?"
     r"|dioxins?|incinerat\w+|smoke|chimney|crematori\w+|diesel|fumes|dust|landslip|subsidence"
     r"|EV|charging\s+points?|planning|fracking|quarry|mining|soil|grass\s+verges?|traffic"
     r"|speed\s+surveys?|beach|bathing|coast\w*|parks\s+and\s+open\s+spaces|green\s+spaces?)\b",

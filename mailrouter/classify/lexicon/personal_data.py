@@ -99,7 +99,7 @@ SAR_CUES: tuple[Cue, ...] = (
     cue(
         "my-personal-data",
         r"\bmy\s+(?:own\s+)?(?:personal\s+(?:data|information|details)|data)\b"
-        r"|\bmy\s+(?:[\w-]+\s+){0,4}?(?:file|records|case\s+notes|data)\b",
+        r"|\bmy\s+(?:[\w-]+\s+){0,6}?(?:file|records|case\s+notes|data)\b",
         0.7,
         breach_or_hypothetical,
     ),
@@ -130,7 +130,8 @@ SAR_CUES: tuple[Cue, ...] = (
         "portability",
         r"\bin\s+a\s+(?:\w+\s+)?(?:format|form)\s+(?:that\s+)?(?:the\s+new|another|they|I|a\s+computer)"
         r"|\bmachine[\s-]readable\b|\b(?:transfer|move|port)\s+(?:it|them|my\s+\w+)\s+(?:over\s+)?to\b"
-        r"|\bI(?:'d|\s+would)\s+like\s+to\s+transfer\s+it\b",
+        r"|\bI(?:'d|\s+would)\s+like\s+to\s+transfer\s+it\b|\bexport\s+(?:it|them|my\s+\w+)\b"
+        r"|\bso\s+(?:that\s+)?I\s+can\s+(?:pass|hand|take|give)\s+(?:it|them)\s+(?:on|over)\b",
         0.4,
     ),
     cue(
@@ -181,6 +182,19 @@ SAR_CUES: tuple[Cue, ...] = (
         r"\b(?:photos?|photographs?|images?|footage|recordings?|videos?)\s+(?:of|showing)\s+"
         r"(?:me|my)\b|\bphotos?\s+of\s+my\b",
         0.6,
+    ),
+    cue(
+        "filmed-me",
+        r"\b(?:filmed|recorded|photographed|videoed)\s+(?:me|us|our\s+(?:conversation|argument|exchange)"
+        r"|my\s+(?:son|daughter|child|husband|wife|partner|car|van))\b",
+        0.5,
+    ),
+    cue(
+        "wants-the-recording",
+        r"\b(?:want|like|need|request|have|see)\s+(?:a\s+copy\s+of\s+)?(?:that|the|this)\s+(?:video|footage"
+        r"|recording|clip|film|photos?)\b",
+        0.35,
+        hypothetical,
     ),
     cue(
         "inaccurate-record",

@@ -24,6 +24,19 @@ def past_event(sentence: str) -> bool:
     return bool(_PAST_EVENT.search(sentence))
 
 
+# "I'm sorry for what I said about sorting you out": an apology echoes the old words.
+_APOLOGY = re.compile(
+    r"\bI(?:'m|\s+am)\s+(?:really\s+|very\s+|truly\s+|so\s+)?sorry\s+(?:for|about|that)\b|\bI\s+"
+    r"(?:want\s+to\s+|would\s+like\s+to\s+|wish\s+to\s+|must\s+)?apologi[sz]e\b|\bplease\s+accept"
+    r"\s+my\s+apolog|\b(?:didn't|did\s+not|never)\s+mean\s+(?:it|any\s+(?:harm|of\s+it)|what\s+I)\b",
+    re.IGNORECASE,
+)
+
+
+def apologises(text: str) -> bool:
+    return bool(_APOLOGY.search(text))
+
+
 _COUNCIL_THING = (
     r"(?:(?:bin\s+)?lorry|lorries|van|vans|truck|car|cars|vehicle|office|offices|depot|building"
     r"|town\s+hall|civic\s+centre|library|reception(?:\s+desk)?|desk|counter|housing\s+office"
@@ -53,6 +66,13 @@ REPRISAL_CUES: tuple[Cue, ...] = (
         past_event,
     ),
     cue(
+        "arrives-with-accelerant",
+        r"\b(?:round|to|at|into|visit)\s+(?:the|your)\s+(?:[\w-]+\s+){0,2}?(?:civic\s+centre|office|offices"
+        r"|town\s+hall|depot|library|council|reception)\s+with\s+(?:[\w']+\s+){0,3}?(?:lighter\s+fluid"
+        r"|petrol|paraffin|matches|fireworks?|jerry\s*cans?|a\s+lighter|accelerant)\b",
+        0.8,
+    ),
+    cue(
         "fire-at-the-office",
         r"\b(?:a|another)\s+(?:little\s+|nasty\s+|big\s+)?fire\s+at\s+(?:the|your)\s+(?:\w+\s+)?"
         r"(?:office|offices|depot|building|town\s+hall|civic\s+centre|library|council)\b",
@@ -68,7 +88,8 @@ REPRISAL_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "to-anyone-who-turns-up",
-        r"\b(?:and|or)\s+(?:to\s+)?(?:anyone|anybody|whoever|any\s+\w+)\s+(?:from\s+(?:the\s+)?"
+        r"\b(?:and|or)\s+(?:to\s+)?(?:anyone|anybody|whoever|any\s+\w+)\s+(?:in\s+an?\s+[\w-]+\s+)?"
+        r"(?:from\s+(?:the\s+)?"
         r"(?:council|\w+\s+department)\s+)?(?:who|that)\s+(?:turns?\s+up|comes?|tries|shows?\s+up"
         r"|gets?\s+in\s+(?:my|the)\s+way)\b",
         0.7,
