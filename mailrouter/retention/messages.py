@@ -232,13 +232,30 @@ def remove_files(root: Path, hashes: Sequence[str]) -> int:
 
 def recently_erased(session: Session, since: datetime) -> list[str]:
     """Hashes erased since ``since``: their files are removed again in case a run died."""
-    return list(
-        session.scalars(
-            select(RawMessage.sha256).where(
-                RawMessage.purged_at.is_not(None), RawMessage.purged_at >= since
+    return unused(
+        session,
+        list(
+            session.scalars(
+                select(RawMessage.sha256).where(
+                    RawMessage.purged_at.is_not(None), RawMessage.purged_at >= since
+                )
+            )
+        ),
+    )
+
+
+def unused(session: Session, hashes: Sequence[str]) -> list[str]:
+    """Those of ``hashes`` no live message uses: a copy stored since may need the file."""
+    used: set[str] = set()
+    for chunk in _chunks(hashes):
+        used.update(
+            session.scalars(
+                select(MessageRecord.raw_sha256)
+                .where(MessageRecord.raw_sha256.in_(chunk), MessageRecord.purged_at.is_(None))
+                .distinct()
             )
         )
-    )
+    return [h for h in hashes if h not in used]
 
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:

@@ -94,6 +94,8 @@ def run(
                     now=now,
                 )
             if files is not None and erased:
+                with sessions() as session:
+                    erased = messages.unused(session, erased)
                 summary.files_removed += messages.remove_files(files, erased)
             if progress is not None:
                 progress(len(rows))

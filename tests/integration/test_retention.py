@@ -578,6 +578,12 @@ def test_filesystem_raw_store_files_are_removed(
     store._write(store.path_of(leftover), b"left behind")
     assert run(sessions, settings, now=NOW).files_removed == 1
     assert not store.path_of(leftover).exists()
+    # The same bytes arrive again in another mailbox: the sweep leaves the new file alone.
+    with db.transaction(sessions) as s:
+        store.put(s, [RawItem(leftover, raw_of(1))], NOW)
+        again = add_message(s, 3, raw=raw_of(1), received_at=RECENT)
+    assert run(sessions, settings, now=NOW).files_removed == 0
+    assert store.path_of(message(sessions, again).raw_sha256).read_bytes() == raw_of(1)
 
 
 def test_the_command_reports_per_category_and_dry_run_changes_nothing(
