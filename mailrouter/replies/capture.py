@@ -87,22 +87,12 @@ def capture_stored(
     if _bounced_while_quarantined(session, record.id):
         # Parsed again after its owner was told it was NOT held (and it was moved to
         # "Not held"): holding it now would contradict that, so it stays not held.
-        result = CaptureResult(None, True, "already returned to its owner while quarantined")
-        session.add(
-            DecisionRow(
-                message_pk=record.id,
-                verdict=Verdict.none.value,
-                reasons=[f"reply capture: {result.reason}"],
-                hits=[],
-                decided_at=now,
-            )
+        result = CaptureResult(None, False, "already returned to its owner while quarantined")
+    else:
+        raw = from_settings(settings).get(session, record.raw_sha256)
+        result = capture_mail(
+            session, raw, now=now, settings=settings, owners=owners, source_message_pk=record.id
         )
-        record.routed_at = now
-        return result
-    raw = from_settings(settings).get(session, record.raw_sha256)
-    result = capture_mail(
-        session, raw, now=now, settings=settings, owners=owners, source_message_pk=record.id
-    )
     session.add(
         DecisionRow(
             message_pk=record.id,

@@ -10,6 +10,7 @@ however many one-shot runs follow, two of them at once included.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import daemon
 from mailrouter.cli import cli
-from mailrouter.config import Settings
+from mailrouter.config import DetectionSettings, Settings
 from mailrouter.digest import sample, schedule
 from mailrouter.replies import hold
 from mailrouter.store import db
@@ -29,6 +30,12 @@ from mailrouter.testing.servers import SmtpSink
 from tests.integration.test_digest_once import EXPECTED, settings_for, url_of
 
 MONDAY = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
+
+
+def settings_without_detection(engine: Engine, tmp_path: Path, sink: SmtpSink) -> Settings:
+    """The sample's settings; the sample's mail is routed already, so no detection models."""
+    settings = settings_for(url_of(engine), tmp_path, sink)
+    return replace(settings, detection=DetectionSettings(enabled=False))
 
 
 def one_shot(settings: Settings, sessions: sessionmaker[Session], at: datetime) -> int:
@@ -55,7 +62,7 @@ def recorded(sessions: sessionmaker[Session]) -> int:
 def test_a_one_shot_run_sends_todays_digests_once_when_due(
     engine: Engine, sessions: sessionmaker[Session], smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
-    settings = settings_for(url_of(engine), tmp_path, smtp_sink)
+    settings = settings_without_detection(engine, tmp_path, smtp_sink)
     sample.seed(sessions, settings, now=MONDAY - timedelta(hours=1))
     # Too early, then a Sunday: the daemon would send nothing, and nor does a one-shot run.
     assert one_shot(settings, sessions, MONDAY.replace(hour=7, minute=59)) == 0
@@ -87,7 +94,7 @@ def test_a_one_shot_run_sends_todays_digests_once_when_due(
 def test_a_one_shot_run_releases_what_the_daily_release_would(
     engine: Engine, sessions: sessionmaker[Session], smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
-    settings = settings_for(url_of(engine), tmp_path, smtp_sink)
+    settings = settings_without_detection(engine, tmp_path, smtp_sink)
     sample.seed(sessions, settings, now=MONDAY - timedelta(hours=3))
 
     def states() -> dict[str, str]:
@@ -111,13 +118,14 @@ def test_a_one_shot_run_releases_what_the_daily_release_would(
 def test_the_cli_one_shot_reports_the_digests_it_recorded(
     engine: Engine, sessions: sessionmaker[Session], smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
-    settings = settings_for(url_of(engine), tmp_path, smtp_sink)
+    settings = settings_without_detection(engine, tmp_path, smtp_sink)
     sample.seed(sessions, settings, now=datetime.now(UTC))
     config = tmp_path / "mailrouter.toml"
-    relay = f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_sink.port}\nsecurity = "none"\n'
-    config.write_text(
-        sample.config_toml(settings, url_of(engine), relay + "[web]\nenabled = false")
+    extra = (
+        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_sink.port}\nsecurity = "none"\n'
+        "[web]\nenabled = false\n[detection]\nenabled = false\n"
     )
+    config.write_text(sample.config_toml(settings, url_of(engine), extra))
     due = schedule.due_day(datetime.now(UTC), settings) is not None
     result = CliRunner().invoke(cli, ["--config", str(config), "run", "--once"])
     assert result.exit_code == 0, result.output
