@@ -31,6 +31,7 @@ from mailrouter.records import MessageRows, parse_rows
 from mailrouter.sources.base import MailSource
 from mailrouter.sources.imap import ImapSource
 from mailrouter.store.bulk import dialect_of
+from mailrouter.store.checkpoint import WalCheckpointer
 from mailrouter.watch import (
     FolderReport,
     FolderWatcher,
@@ -189,7 +190,10 @@ async def run_ingest(
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
     async with _parser(settings, options, sessions) as parser:
-        with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
+        with (
+            WalCheckpointer.of(sessions),
+            ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor,
+        ):
             ctx = _context(
                 settings,
                 sessions,
@@ -222,7 +226,10 @@ async def ingest_once(
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
     async with _parser(settings, options, sessions) as parser:
-        with ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor:
+        with (
+            WalCheckpointer.of(sessions),
+            ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor,
+        ):
             ctx = _context(
                 settings,
                 sessions,

@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from mailrouter.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# SQLite's own checkpoint, inside the commit that crosses it: a backstop at ~40 MB of log.
+# Long-running writers checkpoint in the background instead (``checkpoint.WalCheckpointer``).
+WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
 def make_engine(url: str, *, password: str | None = None, echo: bool = False) -> Engine:
@@ -55,6 +58,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
