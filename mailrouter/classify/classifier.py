@@ -159,8 +159,9 @@ class Classifier:
             signals.council.get(Label.WELFARE, 0.0),
         )
         rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0), despair)
-        threats = threat_matches(threat_view(plain))
-        bystander = max(despair, 1.0 if reports_speech(plain) else 0.0)
+        view = threat_view(plain)
+        threats = threat_matches(view)
+        bystander = max(despair, 1.0 if reports_speech(plain, view) else 0.0)
         threat = decide(
             Label.THREAT,
             threats,

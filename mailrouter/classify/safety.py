@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 from mailrouter.classify.cues import CueMatch, find, hit_from
 from mailrouter.classify.labels import Hit, Label
-from mailrouter.classify.lexicon.abuse import ABUSE_CUES
+from mailrouter.classify.lexicon.abuse import ABUSE_CUES, MASKED_WORD_CUES
 from mailrouter.classify.lexicon.idioms import CONTEXT_FRAMES, FIXED, OBJECT_FRAMES
 from mailrouter.classify.lexicon.reprisal import apologises
 from mailrouter.classify.lexicon.threats import REPORTED_SPEECH, THREAT_CUES
@@ -76,11 +76,12 @@ def threat_view(plain: Mapping[Field, str]) -> dict[Field, str]:
     }
 
 
-def reports_speech(plain: Mapping[Field, str]) -> bool:
-    """Whether the writer reports what someone else said or threatened, or apologises
-    for what they said before: either way the harm words are not a new threat."""
+def reports_speech(plain: Mapping[Field, str], view: Mapping[Field, str]) -> bool:
+    """Whether the writer reports what someone else said or threatened (``threat_view``
+    blanked some of ``plain``), or apologises for what they said before: either way
+    the harm words are not a new threat."""
     return any(
-        REPORTED_SPEECH.search(text) or apologises(text)
+        view[field] != text or apologises(text)
         for field, text in plain.items()
         if field is not Field.SENDER
     )
@@ -91,7 +92,8 @@ def threat_matches(view: Mapping[Field, str]) -> list[CueMatch]:
 
 
 def abuse_matches(view: Mapping[Field, str]) -> list[CueMatch]:
-    return find(ABUSE_CUES, view)
+    masked = any("*" in text for field, text in view.items() if field is not Field.SENDER)
+    return find(ABUSE_CUES + MASKED_WORD_CUES, view) if masked else find(ABUSE_CUES, view)
 
 
 def detect_welfare(fields: Mapping[Field, str]) -> Hit | None:

@@ -43,7 +43,6 @@ ABUSE_CUES: tuple[Cue, ...] = (
         r"|\bsomeone\s+with\s+a\s+brain\b",
         0.55,
     ),
-    cue("asterisked", r"\b[a-z]+\*+[a-z]*\b|\b[a-z]\*{2,}[a-z]?s?\b", 0.55),
     cue(
         "directed-insult",
         r"\byou(?:'re|\s+are|\s+lot|\s+people|\s+all)?\s+(?:are\s+)?(?:an?\s+)?(?:absolute\s+"
@@ -72,4 +71,10 @@ ABUSE_CUES: tuple[Cue, ...] = (
         r"|(?:bunch|pack|shower)\s+of)\b",
         0.3,
     ),
+)
+
+# Starred-out words ("b*stards", "p***s"): any word may be starred, so this cue has no
+# first letters to pre-check and is run only on text holding an asterisk.
+MASKED_WORD_CUES: tuple[Cue, ...] = (
+    cue("asterisked", r"\b[a-z]+\*+[a-z]*\b|\b[a-z]\*{2,}[a-z]?s?\b", 0.55),
 )

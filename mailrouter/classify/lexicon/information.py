@@ -219,7 +219,8 @@ FOI_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "send-the-papers",
-        r"\b(?:send|forward|e-?mail|release|publish)\s+(?:me\s+|us\s+)?(?:over\s+)?(?:the|any|all)\s+"
+        r"\b(?:send|forward|email|e-mail|release|publish)\s+(?:me\s+|us\s+)?(?:over\s+)?(?:the|any"
+        r"|all)\s+"
         r"(?:notes|minutes|records|correspondence|e-?mails|reports?|documents|papers|briefings?)\s+"
         r"(?:of|from|about|between|on|for|sent|relating)\b",
         0.7,

@@ -157,7 +157,7 @@ SAR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "acts-for-a-relative",
-        r"\b(?:lasting\s+)?power\s+of\s+attorney\b|\bLPA\b|\bdeputyship\b|\bappointee\b"
+        r"\b(?:lasting\s+power|power)\s+of\s+attorney\b|\bLPA\b|\bdeputyship\b|\bappointee\b"
         r"|\bparental\s+responsibility\b|\b(?:she|he)\s+(?:is\s+happy|has\s+(?:asked|agreed|consented"
         r"|signed))\b|\b(?:her|his|their)\s+(?:written\s+)?consent\b|\bsigned\s+below\b",
         0.5,

@@ -38,7 +38,7 @@ def apologises(text: str) -> bool:
 
 
 _COUNCIL_THING = (
-    r"(?:(?:bin\s+)?lorry|lorries|van|vans|truck|car|cars|vehicle|office|offices|depot|building"
+    r"(?:bin\s+lorry|lorry|lorries|van|vans|truck|car|cars|vehicle|office|offices|depot|building"
     r"|town\s+hall|civic\s+centre|library|reception(?:\s+desk)?|desk|counter|housing\s+office"
     r"|site\s+office|toilet\s+block|portakabin)"
 )
@@ -154,7 +154,7 @@ REPRISAL_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "names-and-addresses-published",
-        r"\b(?:names?\s+and\s+)?(?:home\s+)?addresses\s+(?:of\s+(?:all\s+)?(?:them|the\s+\w+)\s+)?"
+        r"\b(?:names?\s+and\s+(?:home\s+)?addresses|home\s+addresses|addresses)\s+(?:of\s+(?:all\s+)?(?:them|the\s+\w+)\s+)?"
         r"(?:are\s+)?(?:going\s+up|going\s+online|being\s+posted|will\s+be\s+posted|on\s+(?:our|the)"
         r"\s+(?:facebook|group))|\bpeople\s+can\s+decide\s+for\s+themselves\s+what\s+to\s+do\b",
         0.75,

@@ -204,7 +204,7 @@ WELFARE_CUES: tuple[Cue, ...] = (
         r"\b(?:been|started|start|am|I'm)\s+(?:cutting|self[\s-]?harming|burning\s+myself)"
         r"(?:\s+(?:again|myself))?\b|\b(?:a|the)\s+(?:noose|rope)\b[^.?!\n]{0,50}\b(?:garage|loft"
         r"|shed|use\s+it|where\s+(?:he'd|he\s+would|I'd|I\s+would|she'd))\b|\b(?:stopped|stop|not)"
-        r"\s+eating\s+because\b|\bwant\s+to\s+disappear\b|\b(?:i'?ll|I\s+will|I'd|id|I\s+would)"
+        r"\s+eating\s+because\b|\bwant\s+to\s+disappear\b|\b(?:i'll|ill|I\s+will|I'd|id|I\s+would)"
         r"\s+(?:rather\s+)?jump\s+(?:off|from|out\s+of)\b|\bgo\s+out\s+with\s+a\s+bang\b",
         0.8,
     ),
