@@ -82,6 +82,20 @@ class DetectedHit:
     confidence: float
     evidence: str = ""
     deadline: date | None = None
+    # The rule or model that fired, and where: (field, start, end) character offsets.
+    detector: str = ""
+    spans: tuple[tuple[str, int, int], ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """As stored with the decision (``decisions.detections``)."""
+        return {
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "detector": self.detector,
+            "evidence": self.evidence,
+            "spans": [{"field": f, "start": start, "end": end} for f, start, end in self.spans],
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)

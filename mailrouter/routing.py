@@ -121,8 +121,8 @@ class Router:
                 # A SPOC's reply saved for release, not mail to route: never diverted.
                 capture_stored(session, record, now=now, settings=self.settings)
                 return "recorded"
-            decision = self._decide(session, record, now)
-            _record(session, record, decision, now)
+            decision, hits = self._decide(session, record, now)
+            _record(session, record, decision, hits, now)
         finally:
             message_key_var.reset(token)
         if decision.verdict.value in ("divert", "deliver-and-copy"):
@@ -151,7 +151,9 @@ class Router:
         )
         return msg, ctx
 
-    def _decide(self, session: Session, record: MessageRecord, now: datetime) -> Decision:
+    def _decide(
+        self, session: Session, record: MessageRecord, now: datetime
+    ) -> tuple[Decision, tuple[DetectedHit, ...]]:
         msg, ctx = self.context_for(session, record, now)
         decision = decide(msg, ctx)
         # Contact metrics, O(1) upserts in this same transaction: counted exactly once.
@@ -170,7 +172,7 @@ class Router:
             ",".join(decision.reasons),
             len(decision.actions),
         )
-        return decision
+        return decision, ctx.hits
 
     def _is_capture(self, record: MessageRecord) -> bool:
         mailbox = record.mailbox or record.source.partition("/")[0]
@@ -220,7 +222,13 @@ def _addresses(session: Session, pk: int) -> list[tuple[str, str]]:
     return [(role, address) for role, address in rows]
 
 
-def _record(session: Session, record: MessageRecord, decision: Decision, now: datetime) -> None:
+def _record(
+    session: Session,
+    record: MessageRecord,
+    decision: Decision,
+    detections: Sequence[DetectedHit],
+    now: datetime,
+) -> None:
     session.add(
         DecisionRow(
             message_pk=record.id,
@@ -230,6 +238,8 @@ def _record(session: Session, record: MessageRecord, decision: Decision, now: da
                 {"step": h.step, "verdict": h.verdict.value, "detail": h.detail}
                 for h in decision.hits
             ],
+            # What the detectors found, with evidence and deadlines, whatever the verdict.
+            detections=[d.as_json() for d in detections],
             decided_at=now,
         )
     )

@@ -58,7 +58,10 @@ def detector(settings: Settings) -> Detector | None:
             kind = foi_kind if hit.label is Label.FOI else DEADLINES.get(hit.label)
             due = deadline_for(kind, msg.received_at, nation) if kind else None
             evidence = " | ".join(span.text(_message_text(msg))[:120] for span in hit.evidence)
-            hits.append(DetectedHit(hit.label.value, hit.confidence, evidence, due))
+            spans = tuple((str(span.field), span.start, span.end) for span in hit.evidence)
+            hits.append(
+                DetectedHit(hit.label.value, hit.confidence, evidence, due, hit.detector, spans)
+            )
         return tuple(hits)
 
     return detect

@@ -50,6 +50,13 @@ def explain(app: App, message_key: str) -> None:
         click.echo("  no step matched: no action beyond contact metrics")
     for hit in decision.hits:
         click.echo(f"  - {hit['step']}: {hit['detail']}")
+    for found in decision.detections or []:
+        due = f", due {found['deadline']}" if found.get("deadline") else ""
+        evidence = str(found.get("evidence") or "")[:200]
+        click.echo(
+            f"  detected {found['label']} ({found['confidence']}, {found.get('detector', '')}"
+            f"{due}): {evidence!r}"
+        )
 
 
 @click.group("diverted")
