@@ -26,7 +26,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from mailrouter.rawstore import FilesystemRawStore
-from mailrouter.retention.rules import PURGED, QUARANTINE, Candidate, Cutoffs
+from mailrouter.retention.rules import PARSED, PURGED, QUARANTINE, Candidate, Cutoffs
 from mailrouter.store.models import MessageAddress, MessageRecord, RawMessage
 from mailrouter.store.models.register import Case
 from mailrouter.store.models.routing import CaseContact, DecisionRow
@@ -242,6 +242,25 @@ def recently_erased(session: Session, since: datetime) -> list[str]:
             )
         ),
     )
+
+
+def live_without_bytes(session: Session, since: datetime) -> int:
+    """Messages stored since ``since`` whose bytes had been erased (an identical copy).
+
+    The database raw store keeps an existing row as it is, so such a copy has no
+    bytes; retention cannot bring them back, but says so.
+    """
+    query = (
+        select(func.count())
+        .select_from(MessageRecord)
+        .join(RawMessage, RawMessage.sha256 == MessageRecord.raw_sha256)
+        .where(
+            MessageRecord.status.in_((PARSED, QUARANTINE)),
+            MessageRecord.ingested_at >= since,
+            RawMessage.purged_at.is_not(None),
+        )
+    )
+    return session.scalar(query) or 0
 
 
 def unused(session: Session, hashes: Sequence[str]) -> list[str]:

@@ -42,6 +42,8 @@ class Summary:
     kept: Counter[str] = field(default_factory=Counter)
     raw_erased: int = 0
     files_removed: int = 0
+    # Live messages stored again after their bytes were erased: they have none.
+    bytes_missing: int = 0
     sender_rows: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
@@ -51,6 +53,7 @@ class Summary:
             "kept": {k: self.kept[k] for k in KEEP_REASONS},
             "raw_erased": self.raw_erased,
             "files_removed": self.files_removed,
+            "bytes_missing": self.bytes_missing,
             "sender_rows": dict(self.sender_rows),
         }
 
@@ -106,9 +109,10 @@ def run(
         sessions, cutoffs, batch=settings.retention.batch_size, dry_run=dry_run
     )
     if not dry_run:
+        with sessions() as session:
+            summary.bytes_missing = messages.live_without_bytes(session, now - FILE_SWEEP)
+            recent = messages.recently_erased(session, now - FILE_SWEEP)
         if files is not None:
-            with sessions() as session:
-                recent = messages.recently_erased(session, now - FILE_SWEEP)
             summary.files_removed += messages.remove_files(files, recent)
         _audit(sessions, summary, actor, now)
     _log(summary)
@@ -164,6 +168,8 @@ def _audit(sessions: sessionmaker[Session], summary: Summary, actor: str, now: d
 
 
 def _log(summary: Summary) -> None:
+    if summary.bytes_missing:
+        log.warning("retention.bytes_missing live_messages=%d", summary.bytes_missing)
     # Counts only: never an address, a subject or a hash.
     log.info(
         "retention.run dry_run=%s unmatched=%d quarantined=%d kept=%d raw_erased=%d "

@@ -659,3 +659,18 @@ def test_the_log_line_has_counts_only(
     [line] = [r.getMessage() for r in caplog.records if r.name == "mailrouter.retention.run"]
     assert "unmatched=1" in line and "raw_erased=1" in line
     assert "@" not in line and "bins" not in line
+
+
+def test_a_copy_stored_after_its_bytes_were_erased_is_reported(
+    sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    with db.transaction(sessions) as s:
+        add_message(s, 1)
+    run(sessions, SETTINGS, now=NOW)
+    with db.transaction(sessions) as s:
+        # As the database raw store leaves it: the existing row, without bytes.
+        add_message(s, 2, raw=raw_of(1), received_at=NOW - timedelta(days=1))
+    with caplog.at_level(logging.WARNING, logger="mailrouter.retention.run"):
+        summary = run(sessions, SETTINGS, now=NOW)
+    assert summary.bytes_missing == 1
+    assert "retention.bytes_missing live_messages=1" in caplog.text
