@@ -15,7 +15,13 @@ from mailrouter.classify.classifier import Classifier
 from mailrouter.classify.evaluate import evaluate as run_evaluation
 from mailrouter.classify.evaluate import format_table, load_examples, missed_targets
 from mailrouter.classify.model import ModelError
-from mailrouter.classify.paths import DEV_HELDOUT, HELDOUT, MODELS_DIR, PROJECT_ROOT, SHARED_DIR
+from mailrouter.classify.paths import (
+    DEVELOPMENT_SETS,
+    HELDOUT,
+    MODELS_DIR,
+    PROJECT_ROOT,
+    SHARED_DIR,
+)
 from mailrouter.classify.train import train_all
 
 _DIR = click.Path(file_okay=False, path_type=Path)
@@ -47,7 +53,9 @@ def train(data_dir: Path | None, models_dir: Path | None) -> None:
     "--data",
     "data_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Labelled JSONL (default: {HELDOUT}; {DEV_HELDOUT} is development data).",
+    help=f"Labelled JSONL (default: {HELDOUT}; "
+    + ", ".join(str(path) for path in DEVELOPMENT_SETS)
+    + " are development data).",
 )
 @click.option("--models-dir", type=_DIR, help="Where the models are (default: models/).")
 @click.option("--check", is_flag=True, help="Exit 1 if a precision or recall target is missed.")
@@ -65,7 +73,7 @@ def evaluate(
         raise click.ClickException(str(exc)) from exc
     examples = load_examples(path)
     scores, misses = run_evaluation(examples, lambda message: classifier.classify(message).labels)
-    used = path.resolve() == (PROJECT_ROOT / DEV_HELDOUT).resolve()
+    used = any(path.resolve() == (PROJECT_ROOT / dev).resolve() for dev in DEVELOPMENT_SETS)
     note = " (used for development)" if used else ""
     click.echo(f"{path.name}{note}: {len(examples)} messages")
     click.echo(format_table(scores))
