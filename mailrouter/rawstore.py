@@ -3,8 +3,8 @@
 Both kinds keep a ``raw_messages`` row per hash (so ``messages.raw_sha256`` is a
 real foreign key); the database kind keeps the bytes in it, the filesystem
 kind keeps them in ``<path>/ab/cd/<sha256>``. Storing is idempotent: a hash
-already present is left alone (``ON CONFLICT DO NOTHING``; an existing file is
-not rewritten).
+already present is left alone (an existing file is not rewritten), except that
+bytes retention erased come back with a new copy.
 
 The row is inserted in the caller's transaction, with the messages that point
 at it. A file is written *before* that transaction commits, by temporary file,
@@ -32,8 +32,18 @@ from mailrouter.errors import PermanentError
 from mailrouter.store.bulk import BulkInsert
 from mailrouter.store.models import RawMessage
 
-# A hash already stored keeps its row (and its bytes): the content is the same.
-_INSERT_RAW = BulkInsert(RawMessage, ("sha256", "size", "data", "stored_at"), skip_conflicts=True)
+# A hash already stored keeps its row and bytes (the content is the same), unless retention
+# erased them: then the new copy's bytes (None for files) go back in. Taking the row lock
+# (DO UPDATE locks even where it changes nothing) also orders this against retention's
+# erasing, which locks the row before checking that no message uses it.
+_INSERT_RAW = BulkInsert(
+    RawMessage,
+    ("sha256", "size", "data", "stored_at"),
+    on_conflict=(
+        "(sha256) DO UPDATE SET data = excluded.data, purged_at = NULL"
+        " WHERE raw_messages.purged_at IS NOT NULL"
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -247,8 +247,8 @@ def recently_erased(session: Session, since: datetime) -> list[str]:
 def live_without_bytes(session: Session, since: datetime) -> int:
     """Messages stored since ``since`` whose bytes had been erased (an identical copy).
 
-    The database raw store keeps an existing row as it is, so such a copy has no
-    bytes; retention cannot bring them back, but says so.
+    Storing a copy brings erased bytes back (``rawstore``), so this should stay 0:
+    a check that retention reports rather than trusts.
     """
     query = (
         select(func.count())

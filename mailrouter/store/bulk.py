@@ -84,16 +84,16 @@ class RowConverter:
 class BulkInsert:
     """``INSERT INTO table (columns...)`` for rows given as tuples in ``columns`` order.
 
-    ``skip_conflicts``: a row that would break a unique key is left out
-    (``ON CONFLICT DO NOTHING``, in both SQLite and PostgreSQL).
+    ``on_conflict``: an ``ON CONFLICT`` clause (the same syntax in SQLite and
+    PostgreSQL) for rows that would break a unique key, e.g. ``"DO NOTHING"``.
     """
 
     def __init__(
-        self, model: type[Base], columns: Sequence[str], *, skip_conflicts: bool = False
+        self, model: type[Base], columns: Sequence[str], *, on_conflict: str | None = None
     ) -> None:
         self.converter = RowConverter(model, columns)
         self.columns = self.converter.columns
-        self.skip_conflicts = skip_conflicts
+        self.on_conflict = on_conflict
         self._sql: dict[str, str] = {}
 
     def __call__(
@@ -123,6 +123,6 @@ class BulkInsert:
         # Names come from the model's own metadata (checked by the converter) and are
         # quoted; values are always bound parameters.
         sql = f"INSERT INTO {table} ({names}) VALUES ({markers})"  # noqa: S608
-        if self.skip_conflicts:
-            sql += " ON CONFLICT DO NOTHING"
+        if self.on_conflict:
+            sql += f" ON CONFLICT {self.on_conflict}"
         return sql

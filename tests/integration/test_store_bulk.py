@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import ingest
 from mailrouter.config import Settings
 from mailrouter.parsing import parse
-from mailrouter.rawstore import DatabaseRawStore
+from mailrouter.rawstore import DatabaseRawStore, FilesystemRawStore, RawItem
 from mailrouter.records import address_rows, parse_rows, record_values
 from mailrouter.sources.base import Batch, Cursor, FetchedMessage
 from mailrouter.store import db
@@ -166,3 +167,30 @@ def test_checkpointer_does_nothing_on_postgresql(postgres_url: str) -> None:
     with WalCheckpointer(engine, interval=0.01) as checkpointer:
         assert checkpointer._thread is None
     engine.dispose()
+
+
+def test_a_copy_arriving_after_retention_erased_the_bytes_brings_them_back(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    raw = message(9)
+    sha = hashlib.sha256(raw).hexdigest()
+    stores = (DatabaseRawStore(), FilesystemRawStore(tmp_path / "raw", fsync=False))
+    for store in stores:
+        with sessions() as session, session.begin():
+            store.put(session, [RawItem(sha, raw)], NOW)
+            store.put(session, [RawItem(sha, raw)], NOW)  # a second copy: nothing changes
+        with sessions() as session, session.begin():
+            # What retention does once no message uses the hash (files are deleted too).
+            session.execute(
+                update(RawMessage).where(RawMessage.sha256 == sha).values(data=None, purged_at=NOW)
+            )
+        if isinstance(store, FilesystemRawStore):
+            store.path_of(sha).unlink()
+        with sessions() as session, session.begin():
+            store.put(session, [RawItem(sha, raw)], NOW)
+        with sessions() as session:
+            row = session.get(RawMessage, sha)
+            assert row is not None and row.purged_at is None
+            assert store.get(session, sha) == raw
+        with sessions() as session, session.begin():
+            session.execute(delete(RawMessage).where(RawMessage.sha256 == sha))
