@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,7 +34,15 @@ class RawMessage(Base):
     # Set by retention when the bytes were erased; the row stays for the tombstones' hash.
     purged_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    __table_args__ = (Index("ix_raw_messages_purged_at", "purged_at"),)
+    # Only erased rows are ever looked up: a new row writes no entry.
+    __table_args__ = (
+        Index(
+            "ix_raw_messages_purged_at",
+            "purged_at",
+            sqlite_where=text("purged_at IS NOT NULL"),
+            postgresql_where=text("purged_at IS NOT NULL"),
+        ),
+    )
 
 
 class MessageRecord(Base):
@@ -76,7 +85,6 @@ class MessageRecord(Base):
 
     __table_args__ = (
         UniqueConstraint("source", "source_key", name="uq_messages_source_key"),
-        Index("ix_messages_source_raw", "source", "raw_sha256"),
         Index("ix_messages_sender", "sender"),
         Index("ix_messages_message_id", "message_id"),
         Index("ix_messages_mailbox_raw", "mailbox", "raw_sha256"),
