@@ -66,8 +66,11 @@ def _insert_rows(session: Session, items: Sequence[RawItem], now: datetime, keep
     if not items:
         return
     unique = {item.sha256: item for item in items}
-    rows = [(i.sha256, len(i.data), i.data if keep else None, now) for i in unique.values()]
-    _INSERT_RAW(session.connection(), rows)
+    connection = session.connection()
+    # The time converted once for the batch, not once per row.
+    _, _, _, stored_at = _INSERT_RAW.converter.convert(connection.dialect, ("", 0, None, now))
+    rows = [(i.sha256, len(i.data), i.data if keep else None, stored_at) for i in unique.values()]
+    _INSERT_RAW(connection, rows, converted=True)
 
 
 def _checked(sha256: str, data: bytes | None) -> bytes:

@@ -54,12 +54,12 @@ class RowConverter:
         unknown = [c for c in self.columns if c not in self.table.c]
         if unknown:
             raise ValueError(f"{self.table.name} has no column {', '.join(unknown)}")
-        self._processors: dict[str, tuple[tuple[int, Processor], ...]] = {}
+        # By dialect object: one per engine, or one per key from ``dialect_for``.
+        self._processors: dict[Dialect, tuple[tuple[int, Processor], ...]] = {}
 
     def processors(self, dialect: Dialect) -> tuple[tuple[int, Processor], ...]:
         """(position, processor) for the columns whose type converts values."""
-        key = dialect_key(dialect)
-        found = self._processors.get(key)
+        found = self._processors.get(dialect)
         if found is None:
             pairs = []
             for position, name in enumerate(self.columns):
@@ -67,7 +67,7 @@ class RowConverter:
                 processor = column_type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     pairs.append((position, processor))
-            found = self._processors[key] = tuple(pairs)
+            found = self._processors[dialect] = tuple(pairs)
         return found
 
     def convert(self, dialect: Dialect, row: Row) -> Row:
@@ -103,7 +103,7 @@ class BulkInsert:
         if not rows:
             return
         dialect = connection.dialect
-        if not converted:
+        if not converted and self.converter.processors(dialect):
             rows = [self.converter.convert(dialect, row) for row in rows]
         connection.exec_driver_sql(self._statement(dialect), list(rows))
 
