@@ -17,10 +17,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, time
 from pathlib import Path
+from time import sleep
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.app import App
@@ -35,6 +37,7 @@ JOB_ID = "replies.release-due"
 JOB_FUNC = "mailrouter.replies.schedule:release_job"
 JOBS_TABLE = "apscheduler_jobs"
 DEFAULT_AT = time(7, 0)
+TABLE_ATTEMPTS = 3
 
 
 def release_job(config_path: str | None) -> int:
@@ -66,8 +69,24 @@ def release_if_due(
 
 
 def job_store(engine: Engine) -> SQLAlchemyJobStore:
-    """An APScheduler job store on ``engine`` (the database the rest of mailrouter uses)."""
-    return SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)
+    """An APScheduler job store on ``engine`` (the database the rest of mailrouter uses).
+
+    Its table is made here, before the scheduler starts: two daemons starting at
+    once would otherwise both try to create it, and on PostgreSQL the loser's
+    CREATE TABLE fails (a catalogue unique-key race), ending that daemon.
+    """
+    store = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)
+    for attempt in range(1, TABLE_ATTEMPTS + 1):
+        try:
+            store.jobs_t.create(engine, checkfirst=True)
+            return store
+        except DBAPIError:
+            if inspect(engine).has_table(JOBS_TABLE):
+                return store  # the other daemon made it meanwhile
+            if attempt == TABLE_ATTEMPTS:
+                raise
+            sleep(0.2 * attempt)
+    return store
 
 
 def schedule_release(

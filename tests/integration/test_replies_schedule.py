@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter.config import Settings
@@ -67,3 +68,27 @@ def test_the_job_releases_due_replies_once(
     with sessions() as session:
         assert len(session.scalars(select(OutboxRow)).all()) == 1
         assert session.scalars(select(HeldReply.release_on)).one() == date(2026, 2, 6)
+
+
+def test_daemons_starting_at_once_all_get_the_job_table(db_url: str) -> None:
+    """Each daemon makes the job table if missing: racing CREATE TABLEs must not end one."""
+    engines = [db.make_engine(db_url) for _ in range(6)]
+    gate = threading.Barrier(len(engines))
+    failures: list[BaseException] = []
+
+    def start(engine: Engine) -> None:
+        gate.wait()
+        try:
+            schedule.job_store(engine)
+        except BaseException as exc:  # collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert inspect(engines[0]).has_table(schedule.JOBS_TABLE)
+    for engine in engines:
+        engine.dispose()
