@@ -13,7 +13,9 @@ MODELS_DIR = PROJECT_ROOT / "models"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 # The held-out set the targets are measured on (written independently, never read
 # while the detectors were changed; evaluated once per change to them).
-HELDOUT = Path("tests/data/eval/heldout-4.jsonl")
+HELDOUT = Path("tests/data/eval/heldout-5.jsonl")
+# The fourth held-out set: evaluated once, blind, then studied and used to train.
+DEV_HELDOUT_4 = Path("tests/data/eval/heldout-4.jsonl")
 # The third held-out set: evaluated once, blind, then its misses and false alarms
 # were studied, so it is development data now.
 DEV_HELDOUT_3 = Path("tests/data/eval/heldout-3.jsonl")
@@ -21,5 +23,7 @@ DEV_HELDOUT_3 = Path("tests/data/eval/heldout-3.jsonl")
 DEV_HELDOUT_2 = Path("tests/data/eval/heldout-2.jsonl")
 # The first held-out set: read while developing, so it is development data now.
 DEV_HELDOUT = Path("tests/data/eval/heldout.jsonl")
-# Every set read while developing: reported, never a measure of new mail.
-DEVELOPMENT_SETS = (DEV_HELDOUT, DEV_HELDOUT_2, DEV_HELDOUT_3)
+# Every set read while developing: reported, never a measure of new mail. Each was
+# written by a different person at a different time, so leaving one out of training
+# and scoring it (``mailrouter models crossval``) measures how the method generalises.
+DEVELOPMENT_SETS = (DEV_HELDOUT, DEV_HELDOUT_2, DEV_HELDOUT_3, DEV_HELDOUT_4)

@@ -1,4 +1,4 @@
-"""`mailrouter models train|evaluate`: the classifier's models, trained by a person.
+"""`mailrouter models train|evaluate|crossval`: the classifier's models, trained by a person.
 
 The daemon only loads models; training reads the public corpora in ``../shared``
 and our council examples, and writes ``models/<name>-<version>.joblib`` with a
@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from mailrouter.classify.classifier import Classifier
+from mailrouter.classify.crossval import crossval as run_crossval
+from mailrouter.classify.crossval import format_folds, read_public
 from mailrouter.classify.evaluate import evaluate as run_evaluation
 from mailrouter.classify.evaluate import format_table, load_examples, missed_targets
 from mailrouter.classify.model import ModelError
@@ -89,3 +91,39 @@ def evaluate(
         # SystemExit, not click's Exit: the top-level CLI runs click with
         # standalone_mode=False, which would turn Exit into a return value.
         raise SystemExit(1)
+
+
+@models.command("crossval")
+@click.option("--data-dir", type=_DIR, help="The shared data directory (default: ../shared).")
+@click.option(
+    "--without-sets",
+    is_flag=True,
+    help="Train on train.jsonl alone, never on a held-out set (the method before they were).",
+)
+@click.option(
+    "--set",
+    "set_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A labelled set to leave out in turn (repeatable; default: every development set).",
+)
+@click.option("--no-public", is_flag=True, help="Council model only (quick; rules plus one model).")
+def crossval(
+    data_dir: Path | None, without_sets: bool, set_paths: tuple[Path, ...], no_public: bool
+) -> None:
+    """Leave-one-set-out: train without each held-out set in turn and score it.
+
+    Slow (minutes): for a person changing the detectors, never for CI."""
+    sets = [path.resolve() for path in set_paths] or [PROJECT_ROOT / p for p in DEVELOPMENT_SETS]
+    missing = [str(path) for path in sets if not path.is_file()]
+    if missing:
+        raise click.ClickException(f"no such file: {', '.join(missing)}")
+    shared = data_dir or SHARED_DIR
+    if not no_public and not (shared / "data" / "abuse").is_dir():
+        raise click.ClickException(f"no data/abuse under {shared}; pass --data-dir or --no-public")
+    public = {} if no_public else read_public(shared)
+    folds = run_crossval(
+        PROJECT_ROOT, sets, public, train_on_sets=not without_sets, progress=click.echo
+    )
+    click.echo("precision/recall per left-out set:")
+    click.echo(format_folds(folds))
