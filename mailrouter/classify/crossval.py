@@ -99,6 +99,11 @@ def read_public(shared: Path) -> dict[str, tuple[list[str], list[bool]]]:
     return {spec.name: public_corpus(spec, shared) for spec in SPECS if spec.readers}
 
 
+def training_files(base: Sequence[Path], sets: Sequence[Path], held: Path) -> list[Path]:
+    """The council files a fold learns from: the base files and every set but ``held``."""
+    return [*base, *(other for other in sets if other != held)]
+
+
 def fold_classifiers(
     root: Path,
     sets: Sequence[Path],
@@ -114,7 +119,7 @@ def fold_classifiers(
     shared_classifier: Classifier | None = None
     for held in sets:
         if train_on_sets:
-            council_sets = [*base, *(other for other in sets if other != held)]
+            council_sets = training_files(base, sets, held)
             progress(f"{held.name}: training on {len(council_sets)} council files")
             yield held, build_classifier(root, council_sets, public)
         else:
