@@ -24,7 +24,7 @@ writer reporting what someone else said) is often full of harm words aimed at
 nobody at the council ("he's confused and doesn't know where he lives"; "he
 said he'd burn the offices down"), or an apology for earlier words: from
 ``bystander_gate`` up, only a cue of at least ``strong_cue``
-or a council-model probability of ``rival_threshold`` makes a threat.
+or a council-model probability of ``bystander_threshold`` makes a threat.
 FOI and EIR are alternatives: the council model adds one to a
 request the rules already called the other only at ``alternative_threshold``.
 
@@ -33,7 +33,18 @@ development data since it was first read), never on held-out set 2; set 2 has
 since been read too (its misses studied, the thresholds checked and left as they
 were), so both are development data now. ``strong_cue`` and ``bystander_gate``
 were set on the council dev set and held-out set 3 after its one blind run, so
-set 3 is development data too; the targets are measured on set 4.
+set 3 is development data too.
+
+Since set 4, thresholds are chosen on leave-one-set-out figures (``crossval``:
+models trained without a set, that set scored), looking at the worst fold and
+not one set: a ``rival_threshold`` of 0.9 suppressed true threats that came
+with abuse ("next warden I see gets his machine shoved down his throat, scum"),
+so it is now 0.7, and a blanked benign idiom counts as a rival too (a model
+trained on more threats reads "I'd kill for a bus" as menace). The bystander gate
+has its own ``bystander_threshold``, 0.8 (reported speech and despair are where
+the models' threat scores mislead most). Leave-one-set-out, worst fold: threat
+recall 0.835 -> 0.907, mean precision 0.937 -> 0.921.
+The targets are measured on set 5.
 """
 
 from __future__ import annotations
@@ -73,7 +84,8 @@ class DecisionPolicy:
     statutory_net: float = 0.35
     alternative_threshold: float = 0.9
     rival_gate: float = 0.5
-    rival_threshold: float = 0.9
+    rival_threshold: float = 0.7
+    bystander_threshold: float = 0.8
     strong_cue: float = 0.7
     # A message is a bystander's from this score (welfare rules or council model) up.
     bystander_gate: float = 0.6
@@ -121,7 +133,7 @@ def decide(
         and max((match.cue.weight for match in matches), default=0.0) < policy.strong_cue
     ):
         council = signals.council.get(label, 0.0)
-        if council >= policy.rival_threshold:
+        if council >= policy.bystander_threshold:
             return _model_hit(label, council, f"{label.value}-council-model", matches, fallback)
         return None
     rules = hit_from(label, f"{label.value}-rules", matches, policy.rule_threshold)

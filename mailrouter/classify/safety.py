@@ -17,7 +17,12 @@ from mailrouter.classify.lexicon.idioms import CONTEXT_FRAMES, FIXED, OBJECT_FRA
 from mailrouter.classify.lexicon.reprisal import apologises
 from mailrouter.classify.lexicon.threats import REPORTED_SPEECH, THREAT_CUES
 from mailrouter.classify.lexicon.welfare import WELFARE_CUES
+from mailrouter.classify.lexicon.welsh import WELSH_THREAT_CUES, WELSH_WELFARE_CUES
 from mailrouter.classify.text import Field
+
+# English and Welsh cues together: a threat or a concern in either language counts.
+_THREAT_CUES = (*THREAT_CUES, *WELSH_THREAT_CUES)
+_WELFARE_CUES = (*WELFARE_CUES, *WELSH_WELFARE_CUES)
 
 _SENTENCE_END = re.compile(r"[.?!\n]")
 
@@ -88,7 +93,7 @@ def reports_speech(plain: Mapping[Field, str], view: Mapping[Field, str]) -> boo
 
 
 def threat_matches(view: Mapping[Field, str]) -> list[CueMatch]:
-    return find(THREAT_CUES, view)
+    return find(_THREAT_CUES, view)
 
 
 def abuse_matches(view: Mapping[Field, str]) -> list[CueMatch]:
@@ -98,4 +103,4 @@ def abuse_matches(view: Mapping[Field, str]) -> list[CueMatch]:
 
 def detect_welfare(fields: Mapping[Field, str]) -> Hit | None:
     # Read unmasked: a third party's crisis ("she said she would end it") still matters.
-    return hit_from(Label.WELFARE, "welfare", find(WELFARE_CUES, fields))
+    return hit_from(Label.WELFARE, "welfare", find(_WELFARE_CUES, fields))

@@ -23,6 +23,12 @@ from mailrouter.classify.lexicon.information import (
     FOI_CUES,
 )
 from mailrouter.classify.lexicon.personal_data import SAR_CUES, hypothetical
+from mailrouter.classify.lexicon.welsh import (
+    WELSH_COMPLAINT_CUES,
+    WELSH_EIR_CUES,
+    WELSH_FOI_CUES,
+    WELSH_SAR_CUES,
+)
 from mailrouter.classify.text import Field, Span
 
 WHATDOTHEYKNOW = "whatdotheyknow.com"
@@ -36,6 +42,11 @@ _REPLY_SUPPORT = 0.3
 _GRIEVANCE_MIN = 0.3
 _REDRESS_MIN = 0.4
 _EXPLICIT_MIN = 0.5
+# English and Welsh cues together: a request in either language is a request.
+_FOI_CUES = (*FOI_CUES, *WELSH_FOI_CUES)
+_EIR_CUES = (*EIR_CUES, *WELSH_EIR_CUES)
+_SAR_CUES = (*SAR_CUES, *WELSH_SAR_CUES)
+_COMPLAINT_CUES = (*COMPLAINT_CUES, *WELSH_COMPLAINT_CUES)
 
 
 def _without_echoed_subject(matches: list[CueMatch], fields: Mapping[Field, str]) -> list[CueMatch]:
@@ -65,7 +76,7 @@ def is_whatdotheyknow(sender: str) -> bool:
 
 
 def _foi_matches(fields: Mapping[Field, str]) -> list[CueMatch]:
-    matches = find(FOI_CUES, fields)
+    matches = find(_FOI_CUES, fields)
     span = _sender_domain_span(fields[Field.SENDER])
     if span is not None:
         matches.append(CueMatch(_WDTK_CUE, span))
@@ -93,7 +104,7 @@ def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
     if DISCLAIMED_REQUEST.search(fields[Field.BODY]):
         # "Not making a new request, just wondering": a question about an old one.
         foi = [match for match in foi if match.cue is _WDTK_CUE]
-    eir = _without_echoed_subject(find(EIR_CUES, fields), fields)
+    eir = _without_echoed_subject(find(_EIR_CUES, fields), fields)
     request = hit_from(Label.FOI, "foi-request", foi)
     topics = find((ENVIRONMENT_TOPICS,), fields) if request else []
     hits: list[Hit] = []
@@ -108,7 +119,7 @@ def detect_information_requests(fields: Mapping[Field, str]) -> list[Hit]:
 
 
 def detect_subject_access(fields: Mapping[Field, str]) -> Hit | None:
-    matches = _without_echoed_subject(find(SAR_CUES, fields), fields)
+    matches = _without_echoed_subject(find(_SAR_CUES, fields), fields)
     if hypothetical(fields[Field.BODY]):
         # "SAR process" in the subject of "if I wanted my records one day, who do I ask?"
         matches = [match for match in matches if match.span.field is not Field.SUBJECT]
@@ -117,7 +128,7 @@ def detect_subject_access(fields: Mapping[Field, str]) -> Hit | None:
 
 def detect_complaint(fields: Mapping[Field, str]) -> Hit | None:
     """An explicit complaint or escalation, or dissatisfaction plus an ask for redress."""
-    explicit = _without_echoed_subject(find(COMPLAINT_CUES, fields), fields)
+    explicit = _without_echoed_subject(find(_COMPLAINT_CUES, fields), fields)
     grievance = _without_echoed_subject(find(GRIEVANCE_CUES, fields), fields)
     redress = _without_echoed_subject(find(REDRESS_CUES, fields), fields)
     both = confidence(grievance) >= _GRIEVANCE_MIN and confidence(redress) >= _REDRESS_MIN
@@ -130,7 +141,7 @@ def detect_complaint(fields: Mapping[Field, str]) -> Hit | None:
 def _asks_for_information(fields: Mapping[Field, str]) -> bool:
     """Whether the body itself asks for information (beyond a WhatDoTheyKnow address)."""
     body = [match for match in _foi_matches(fields) if match.span.field is Field.BODY]
-    return confidence(body) >= _EXPLICIT_MIN or bool(find(EIR_CUES, fields, (Field.BODY,)))
+    return confidence(body) >= _EXPLICIT_MIN or bool(find(_EIR_CUES, fields, (Field.BODY,)))
 
 
 def detect_statutory(fields: Mapping[Field, str]) -> list[Hit]:

@@ -269,7 +269,8 @@ def train_one(
     pipeline, metrics = fit(spec, shared, project_root, council_sets)
     models_dir.mkdir(parents=True, exist_ok=True)
     joblib_path, sidecar_path = artifact_paths(models_dir, spec.name, spec.version)
-    joblib.dump(pipeline, joblib_path, compress=3)
+    # Scoring the dev set cached a memory address again: strip it right before writing.
+    joblib.dump(_without_memory_addresses(pipeline), joblib_path, compress=3)
     sidecar = _sidecar(spec, shared, project_root, joblib_path, council_sets)
     sidecar |= {"metrics": metrics}
     sidecar_path.write_text(json.dumps(sidecar, indent=2, sort_keys=True) + "\n", encoding="utf-8")

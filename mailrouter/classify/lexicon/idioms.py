@@ -66,6 +66,8 @@ FIXED = re.compile(
     r"(?:car|van|bus|lorry|train|vehicle|driver|cyclist|truck|tractor)\b|\b(?:should|ought\s+to)\s+"
     r"be\s+shot\b(?!\s+for)|\b(?:worried|afraid|scared|concerned|fear)\b[^.?!\n]{0,60}\bend\s+up\s+"
     r"in\s+hospital\b|\bknife\s+(?:amnesty|crime)"
+    r"|\b(?:it|that|this|which)(?:'ll|\s+will|\s+could|\s+would|'d|\s+is\s+going\s+to)\s+kill\s+"
+    r"(?:someone|somebody|a\s+child|people)\b"
     r"|\bkitchen\s+knives\b|\bhave\s+(?:had\s+)?a\s+stab\b|\b(?:long|booster|screen|mug|big)\s*shots?\b"
     r"|\bhit\s+(?:by\s+a|the\s+(?:road|roof|ground|deadline|headlines|spot|jackpot))\b|\bdead\s+(?:fox"
     r"|badger|bird|cat|dog|deer|animal|tree|end|line|set|easy|tired|heat|loss|weight|on)\b|\bis\s+dying\b"
