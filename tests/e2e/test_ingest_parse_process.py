@@ -14,13 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import asyncio
+from datetime import UTC, datetime
 from mailrouter.config import Settings
 from mailrouter.ingest_runner import ParsePool
+from mailrouter.records import RECORD_COLUMNS
 
 async def main():
-    pool = ParsePool(Settings(), 1)
-    parsed = await pool([b"From: a@example.org\\r\\nSubject: x\\r\\n\\r\\nbody\\r\\n"])
-    assert parsed[0].sender == "a@example.org"
+    pool = ParsePool(Settings(), 1, "sqlite+pysqlite")
+    raw = b"From: a@example.org\\r\\nSubject: x\\r\\n\\r\\nbody\\r\\n"
+    parsed = await pool([raw], datetime.now(UTC))
+    assert parsed[0].record[RECORD_COLUMNS.index("sender")] == "a@example.org"
     print(*pool._pool._processes, flush=True)
     await asyncio.sleep(120)
 

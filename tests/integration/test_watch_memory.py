@@ -57,8 +57,10 @@ def test_hundreds_of_folders_share_a_bounded_pool_of_threads(
             peak = max(peak, threading.active_count())
             time.sleep(0.05)
     assert count(sessions) == 5 * FOLDERS
-    # The pool, the watcher's own thread, and SQLAlchemy's nothing: no thread per folder.
-    assert peak <= before + WORKERS + 1, (before, peak)
+    # The pool, the watcher's own thread and SQLite's checkpointer (one each, whatever the
+    # number of folders), and SQLAlchemy's nothing: no thread per folder.
+    checkpointer = 1 if sessions.kw["bind"].dialect.name == "sqlite" else 0
+    assert peak <= before + WORKERS + 1 + checkpointer, (before, peak)
     assert all(folder.opens == 1 for folder in folders.values()), "no reconnects needed"
 
 
