@@ -10,6 +10,8 @@ the acceptance run stores every message exactly once).
    throwaway PostgreSQL cluster with ``--database postgresql``) as a ratio
    to a bare imapclient ``FETCH RFC822`` loop over the same mailbox, in the same
    run, interleaved three times; medians reported.
+   Then the running daemon's rate (``steady``): N messages copied at once into
+   an INBOX the watcher is already idling on.
 2. Acceptance: N messages appended across M mailboxes while the watcher runs;
    every one must be stored once.
 3. Latency with IDLE: S messages appended one at a time to a watched mailbox,
@@ -76,10 +78,12 @@ def client(port: int, user: str) -> IMAPClient:
     return imap
 
 
-def seed(port: int, user: str, raws: Sequence[bytes]) -> None:
+def seed(port: int, user: str, raws: Sequence[bytes], folder: str = "INBOX") -> None:
     imap = client(port, user)
+    if folder != "INBOX":
+        imap.create_folder(folder)
     for start in range(0, len(raws), 200):
-        imap.multiappend("INBOX", raws[start : start + 200])
+        imap.multiappend(folder, raws[start : start + 200])
     imap.logout()
 
 
@@ -150,15 +154,62 @@ def throughput(
         )
 
 
+def steady(
+    port: int, databases: Databases, n: int, variants: Sequence[WatchOptions], runs: int
+) -> None:
+    """The running daemon's rate: n messages arrive at once in a watched mailbox.
+
+    ``ingest_once`` above pays for logging in and starting the parsing processes
+    every time; a daemon pays that once. Here the watcher is already running
+    (IDLE) when n messages are copied into its INBOX in one server-side COPY; the
+    time runs from the COPY's completion to the last row stored, against the
+    same bare fetch loop over the same INBOX, in the same run.
+    """
+    rng = random.Random(5)
+    raws = [message(i, rng) for i in range(n)]
+    bases: list[float] = []
+    ours: dict[int, list[float]] = {v.parse_processes: [] for v in variants}
+    for attempt in range(runs):
+        for options in variants:
+            user = f"steady{attempt}p{options.parse_processes}"
+            seed(port, user, raws, folder="Staging")
+            settings = Settings(mailboxes=(mailbox(user, port),))
+            sessions = databases(user)
+            with Watcher(settings, sessions, options):
+                time.sleep(2)
+                imap = client(port, user)
+                imap.select_folder("Staging")
+                imap.copy(imap.search(), "INBOX")
+                arrived = time.perf_counter()
+                wait_until(_more_than(sessions, n - 1), 600, poll=0.01)
+                ours[options.parse_processes].append(n / (time.perf_counter() - arrived))
+                imap.logout()
+            assert stored(sessions) == n
+            bases.append(baseline(port, user))
+    base = statistics.median(bases)
+    print(f"steady: bare imapclient FETCH RFC822 {base:,.0f} msgs/s (runs {_list(bases)})")
+    for processes, found in ours.items():
+        mine = statistics.median(found)
+        print(
+            f"steady: running daemon, parse_processes={processes}: {mine:,.0f} msgs/s "
+            f"(runs {_list(found)}), ratio {mine / base:.2f}"
+        )
+
+
 def _list(values: Sequence[float]) -> str:
     return ", ".join(f"{v:,.0f}" for v in values)
 
 
 class Watcher:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        options: WatchOptions | None = None,
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.stop = asyncio.Event()
-        options = WatchOptions()
+        options = options or WatchOptions()
         coroutine = run_ingest(settings, sessions, self.stop, options=options)
         self.thread = threading.Thread(target=self.loop.run_until_complete, args=(coroutine,))
 
@@ -267,7 +318,10 @@ def main() -> None:
     parser.add_argument("--mailboxes", type=int, default=20)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument(
-        "--skip", choices=["throughput", "acceptance", "latency"], action="append", default=[]
+        "--skip",
+        choices=["throughput", "steady", "acceptance", "latency"],
+        action="append",
+        default=[],
     )
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument(
@@ -291,6 +345,8 @@ def main() -> None:
 
         if "throughput" not in args.skip:
             throughput(server.port, databases, args.messages, variants, args.runs)
+        if "steady" not in args.skip:
+            steady(server.port, databases, args.messages, variants, args.runs)
         if "acceptance" not in args.skip:
             acceptance(server.port, databases, args.messages, args.mailboxes)
         if "latency" not in args.skip:
