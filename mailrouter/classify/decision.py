@@ -43,7 +43,7 @@ so it is now 0.7, and a blanked benign idiom counts as a rival too (a model
 trained on more threats reads "I'd kill for a bus" as menace). The bystander gate
 has its own ``bystander_threshold``, 0.8 (reported speech and despair are where
 the models' threat scores mislead most). Leave-one-set-out, worst fold: threat
-recall 0.835 -> 0.907, mean precision 0.937 -> 0.921.
+recall 0.835 -> 0.907, mean precision 0.937 -> 0.924.
 The targets are measured on set 5.
 """
 
