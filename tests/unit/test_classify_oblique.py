@@ -168,3 +168,17 @@ def test_batch_and_single_results_agree(full: Classifier) -> None:
         msg("\n\n".join(_PARAGRAPHS)),
     ]
     assert full.classify_many(messages) == [full.classify(m) for m in messages]
+
+
+@pytest.mark.parametrize(
+    ("body", "threat"),
+    [
+        ("Nothing left to lose now. When I come in on Monday I'm taking someone with me.", True),
+        ("If they evict me I'll take a few of you with me, I mean it.", True),
+        ("I'll be taking someone with me to the hearing for support.", False),
+        ("Can I bring somebody with me to the appointment?", False),
+    ],
+)
+def test_taking_someone_with_me(body: str, threat: bool) -> None:
+    labels = RULES.classify(MessageText("a@example.org", "Eviction", body)).labels
+    assert (Label.THREAT in labels) is threat

@@ -231,7 +231,10 @@ VIOLENCE_CUES: tuple[Cue, ...] = (
         r"\b[^.?!\n]{0,40}\bin\s+one\s+piece\b"
         r"|\bdrag(?:ged)?\s+(?:him|her|them)\s+(?:out|over|across)\b|\btak(?:e|ing)\s+(?:him|her"
         r"|them|one\s+of\s+you|some\s+of\s+you|(?:that|the|your)\s+(?:[\w-]+\s+){0,3}?(?:officer"
-        r"|manager|warden|councillor|planner|bailiff|inspector|worker)(?:\s+\w+)?)\s+with\s+me\b",
+        r"|manager|warden|councillor|planner|bailiff|inspector|worker)(?:\s+\w+)?"
+        # "taking someone with me" after despair; "to the hearing" makes it a companion.
+        r"|someone|somebody|people|a\s+few\s+of\s+you|the\s+lot\s+of\s+you)\s+with\s+me\b"
+        r"(?!\s+(?:to|for|as|on|at|in|into)\b)",
         0.8,
     ),
 )
