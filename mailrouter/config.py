@@ -12,6 +12,7 @@ Secrets never live in the file: a key ``password`` is read from ``password_env``
 
 from __future__ import annotations
 
+import os
 import tomllib
 import types
 import typing
@@ -150,6 +151,11 @@ class LimitSettings:
     parse_timeout_seconds: float = 5.0
 
 
+def default_parse_processes() -> int:
+    """1 on a machine with two or more cores, else 0 (parse in the daemon's threads)."""
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
 @dataclass(frozen=True, slots=True)
 class IngestSettings:
     """How the watcher fetches (``mailrouter.watch.WatchOptions``); IDLE/polling per mailbox."""
@@ -161,7 +167,8 @@ class IngestSettings:
     idle_renew_minutes: float = 25.0
     backoff_base_seconds: float = 1.0
     backoff_max_seconds: float = 300.0
-    parse_processes: int = 0
+    # One parsing process where there is a second core to run it (see the example config).
+    parse_processes: int = field(default_factory=default_parse_processes)
 
 
 @dataclass(frozen=True, slots=True)
