@@ -18,6 +18,7 @@ import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,13 +78,18 @@ def schedule_digests(
     )
     if due_day(now, settings) is None:
         return False
-    scheduler.add_job(
-        JOB_FUNC,
-        trigger=DateTrigger(run_date=now),
-        id=CATCH_UP_ID,
-        name="daily digests (catch up)",
-        args=[config_path],
-        replace_existing=True,
-        misfire_grace_time=None,
-    )
+    try:
+        scheduler.add_job(
+            JOB_FUNC,
+            trigger=DateTrigger(run_date=now),
+            id=CATCH_UP_ID,
+            name="daily digests (catch up)",
+            args=[config_path],
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+    except JobLookupError:
+        # Another daemon sharing the job store added today's catch-up and ran it (removing
+        # it) between our add and replace: its run did this work (digests are sent once).
+        log.info("digest.catch_up_elsewhere")
     return True
