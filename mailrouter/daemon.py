@@ -141,9 +141,8 @@ def _scheduler(
     settings: Settings, sessions: sessionmaker[Session], config_path: str | None
 ) -> AsyncIOScheduler:
     """Daily jobs (release of held replies, the flag scan), persisted in mailrouter's database."""
-    engine = sessions.kw["bind"]
     scheduler = AsyncIOScheduler(
-        jobstores={"default": schedule.job_store(engine)}, timezone=settings.tz
+        jobstores={"default": schedule.job_store(db.engine_of(sessions))}, timezone=settings.tz
     )
     scheduler.start()
     schedule.schedule_release(scheduler, settings=settings, config_path=config_path)

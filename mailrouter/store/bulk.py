@@ -22,6 +22,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailrouter.store import db
 from mailrouter.store.models import Base
 
 Row = tuple[Any, ...]
@@ -35,8 +36,7 @@ def dialect_key(dialect: Dialect) -> str:
 
 def dialect_of(sessions: sessionmaker[Session]) -> str:
     """The ``dialect_key`` of the database ``sessions`` open (no connection is made)."""
-    with sessions() as session:
-        return dialect_key(session.get_bind().dialect)
+    return dialect_key(db.engine_of(sessions).dialect)
 
 
 @cache

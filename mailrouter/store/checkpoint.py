@@ -20,6 +20,8 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailrouter.store import db
+
 log = logging.getLogger(__name__)
 
 
@@ -34,10 +36,7 @@ class WalCheckpointer:
 
     @classmethod
     def of(cls, sessions: sessionmaker[Session], interval: float = 1.0) -> WalCheckpointer:
-        with sessions() as session:
-            bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
-        return cls(engine, interval)
+        return cls(db.engine_of(sessions), interval)
 
     def __enter__(self) -> WalCheckpointer:
         if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (

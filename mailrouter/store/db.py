@@ -74,6 +74,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def engine_of(sessions: sessionmaker[Session]) -> Engine:
+    """The engine ``sessions`` was made on (``session_factory``)."""
+    engine = sessions.kw["bind"]
+    if not isinstance(engine, Engine):
+        raise StoreError("sessions are not bound to one engine")
+    return engine
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception."""
