@@ -8,11 +8,15 @@ what is due, so coalescing is safe.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import time
+from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from mailrouter.app import App
 from mailrouter.config import Settings
 
 
@@ -38,3 +42,13 @@ def add_daily_job(
         misfire_grace_time=None,
         max_instances=1,
     )
+
+
+@contextmanager
+def job_app(config_path: str | None) -> Iterator[App]:
+    """The app a stored job runs in: built from the config path it was stored with, closed after."""
+    app = App(config_path=Path(config_path) if config_path else None)
+    try:
+        yield app
+    finally:
+        app.close()

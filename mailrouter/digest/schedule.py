@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailrouter.app import App
 from mailrouter.config import Settings
 from mailrouter.digest import days
 from mailrouter.digest.send import DayReport, send_day
-from mailrouter.jobs import add_daily_job
+from mailrouter.jobs import add_daily_job, job_app
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +52,8 @@ def run_due(sessions: sessionmaker[Session], settings: Settings, now: datetime) 
 
 def digest_job(config_path: str | None) -> int:
     """The scheduled run; returns how many digests it recorded (0 when all were already)."""
-    app = App(config_path=Path(config_path) if config_path else None)
-    try:
+    with job_app(config_path) as app:
         report = run_due(app.sessions(), app.settings(), datetime.now(UTC))
-    finally:
-        app.close()
     return 0 if report is None else len(report.recorded)
 
 

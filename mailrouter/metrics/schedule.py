@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from mailrouter.app import App
 from mailrouter.config import Settings
-from mailrouter.jobs import add_daily_job
+from mailrouter.jobs import add_daily_job, job_app
 from mailrouter.metrics import queue
 
 log = logging.getLogger(__name__)
@@ -32,15 +30,12 @@ WINDOW_DAYS = 28
 
 def scan_job(config_path: str | None) -> int:
     """The scheduled run: scan the last four weeks up to today; returns the flags raised."""
-    app = App(config_path=Path(config_path) if config_path else None)
-    try:
+    with job_app(config_path) as app:
         settings = app.settings()
         now = datetime.now(UTC)
         end = now.astimezone(settings.tz).date()
         start = end - timedelta(days=WINDOW_DAYS - 1)
         result = queue.scan(app.sessions(), settings, start=start, end=end, now=now)
-    finally:
-        app.close()
     log.info(
         "flags.scanned raised=%d updated=%d unchanged=%d",
         result.raised,

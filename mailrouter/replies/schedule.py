@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time
-from pathlib import Path
 from time import sleep
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -25,9 +24,8 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailrouter.app import App
 from mailrouter.config import Settings
-from mailrouter.jobs import add_daily_job
+from mailrouter.jobs import add_daily_job, job_app
 from mailrouter.replies import hold
 from mailrouter.store import db
 
@@ -42,12 +40,8 @@ TABLE_ATTEMPTS = 3
 
 def release_job(config_path: str | None) -> int:
     """The scheduled run: queue every reply due now; returns how many replies were queued."""
-    app = App(config_path=Path(config_path) if config_path else None)
-    try:
-        with db.transaction(app.sessions()) as session:
-            released = hold.release_due(session, now=datetime.now(UTC), settings=app.settings())
-    finally:
-        app.close()
+    with job_app(config_path) as app, db.transaction(app.sessions()) as session:
+        released = hold.release_due(session, now=datetime.now(UTC), settings=app.settings())
     count = sum(len(item.reply_ids) for item in released)
     log.info("replies.released count=%d messages=%d", count, len(released))
     return count

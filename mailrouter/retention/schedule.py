@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 
-from mailrouter.app import App
 from mailrouter.config import Settings
-from mailrouter.jobs import add_daily_job
+from mailrouter.jobs import add_daily_job, job_app
 from mailrouter.retention.run import run
 
 log = logging.getLogger(__name__)
@@ -26,15 +24,12 @@ JOB_FUNC = "mailrouter.retention.schedule:retention_job"
 
 def retention_job(config_path: str | None) -> int:
     """The scheduled run; returns the number of messages purged."""
-    app = App(config_path=Path(config_path) if config_path else None)
-    try:
+    with job_app(config_path) as app:
         settings = app.settings()
         if not settings.retention.enabled:
             log.info("retention.skipped reason=disabled")
             return 0
         summary = run(app.sessions(), settings, now=datetime.now(UTC))
-    finally:
-        app.close()
     return sum(summary.purged.values())
 
 
