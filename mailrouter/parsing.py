@@ -176,13 +176,6 @@ def parse(
     )
 
 
-def parse_many(
-    raws: Sequence[bytes], limits: LimitSettings, fold_subaddress: bool
-) -> list[ParsedMessage]:
-    """``parse`` over a batch: one call, so a batch crosses to a parsing process at once."""
-    return [parse(raw, limits, fold_subaddress=fold_subaddress) for raw in raws]
-
-
 def _read_headers(
     raw: bytes, header_stop: int, limits: LimitSettings, fold_subaddress: bool
 ) -> tuple[Message, _HeaderFields, list[str], list[str]]:

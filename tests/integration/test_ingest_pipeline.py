@@ -17,7 +17,7 @@ from mailrouter import ingest
 from mailrouter.config import MailboxSettings, Settings
 from mailrouter.errors import TransientError
 from mailrouter.ingest_runner import ParsePool, ingest_once
-from mailrouter.parsing import parse_many
+from mailrouter.parsing import parse
 from mailrouter.rawstore import from_settings
 from mailrouter.sources.base import Cursor
 from mailrouter.sources.imap import ImapSource
@@ -128,7 +128,8 @@ def test_parsing_in_a_process_stores_what_parsing_in_threads_stores(
     )
     options = WatchOptions(workers=2, batch_messages=25, parse_processes=1)
     _once(settings, sessions, options)
-    expected = parse_many(raws, settings.limits, settings.policy.fold_subaddress)
+    fold = settings.policy.fold_subaddress
+    expected = [parse(raw, settings.limits, fold_subaddress=fold) for raw in raws]
     with sessions() as session:
         rows = session.execute(
             select(
