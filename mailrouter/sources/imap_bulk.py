@@ -1,25 +1,39 @@
-"""Bulk ``UID FETCH`` through imaplib, underneath imapclient.
+"""Bulk ``UID FETCH`` read straight off imaplib's connection, underneath imapclient.
 
 Why: imapclient parses every FETCH response with a pure-Python lexer, which for
 bulk bodies costs about 2.5 times what imaplib's own literal handling does
-(BASELINES.md: 6,872 against 17,958 messages a second), and ingestion fetches
-every message once. Everything else (connecting, TLS, LOGIN, ENABLE, EXAMINE,
-SEARCH, IDLE) stays with imapclient. The two fetches made here, ``(UID
-RFC822.SIZE)`` and ``(UID BODY.PEEK[])``, have a fixed, simple answer, read
-with two regular expressions; anything else in the answer (unsolicited FLAGS,
-MODSEQ under CONDSTORE) is ignored. This uses ``IMAPClient._imap``, the
-``imaplib.IMAP4`` object imapclient wraps (tested in tests/contract).
+(BASELINES.md: 6,872 against 17,958 messages a second), and imaplib's handling
+in turn spends most of its time on per-line bookkeeping (matching every line
+against its response patterns, queueing untagged responses for callers that
+never read them). Ingestion fetches every message once, so the two fetches made
+here, ``(UID RFC822.SIZE)`` and ``(UID BODY.PEEK[])``, are sent and read with
+imaplib's documented ``send``, ``readline`` (which keeps its line-length limit)
+and ``read``: one line, then each literal by its announced length. Everything
+else (connecting, TLS, LOGIN, ENABLE, EXAMINE, SEARCH, IDLE) stays with
+imapclient.
+
+Answers are taken as the protocol frames them, never by searching the bytes: a
+message body that looks like a protocol line is just a literal's content. Any
+other untagged answer (EXISTS, EXPUNGE, FLAGS, MODSEQ under CONDSTORE) is
+skipped; an untagged BYE, a closed connection, a short literal or an unexpected
+continuation raises ``imaplib.IMAP4.abort``, and a tagged NO or BAD raises
+``imaplib.IMAP4.error``. After either the caller must drop the connection
+(the source does): the stream's position is then unknown.
 """
 
 from __future__ import annotations
 
 import imaplib
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
 
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+_LITERAL = re.compile(rb"\{(\d+)\}\r\n\Z")
+# Our own tag prefix, so our commands can never be confused with imaplib's.
+_TAGS = (b"MRB%d" % n for n in itertools.count(1))
 
 
 def uid_set(uids: Sequence[int]) -> str:
@@ -35,28 +49,48 @@ def uid_set(uids: Sequence[int]) -> str:
     return ",".join(parts)
 
 
-def _fetch(imap: Any, uids: Sequence[int], items: str) -> list[Any]:
+def _line(imap: Any) -> bytes:
+    line: bytes = imap.readline()
+    if not line:
+        raise imaplib.IMAP4.abort("the server closed the connection during a FETCH")
+    return line
+
+
+def _fetch(imap: Any, uids: Sequence[int], items: str) -> list[list[bytes]]:
+    """Each untagged answer to ``UID FETCH uids items``, as [line, literal, line, ...]."""
     # Untagged EXISTS/RECENT answers pile up in imaplib between SELECTs; nothing reads them.
     imap.untagged_responses.clear()
-    # imapclient sets imaplib's debug level to 5, at which imaplib formats the repr of
-    # every response, bodies included, for a debug log nobody reads: 40 % of a bulk fetch.
-    # It also keeps message bytes out of any protocol log.
-    level, imap.debug = imap.debug, 0
-    try:
-        typ, data = imap.uid("FETCH", uid_set(uids), items)
-    finally:
-        imap.debug = level
-    if typ != "OK":
-        raise imaplib.IMAP4.error(f"UID FETCH {items} failed: {data!r}"[:300])
-    return [item for item in data if item is not None]
+    tag = next(_TAGS)
+    imap.send(b"%s UID FETCH %s %s\r\n" % (tag, uid_set(uids).encode(), items.encode()))
+    answers: list[list[bytes]] = []
+    while True:
+        line = _line(imap)
+        if line.startswith(tag + b" "):
+            if line[len(tag) + 1 : len(tag) + 4].upper() != b"OK ":
+                raise imaplib.IMAP4.error(f"UID FETCH {items} failed: {line[:200]!r}")
+            return answers
+        if not line.startswith(b"* "):
+            raise imaplib.IMAP4.abort(f"unexpected answer to a FETCH: {line[:80]!r}")
+        if line[2:6].upper() == b"BYE ":
+            raise imaplib.IMAP4.abort(f"the server ended the session: {line[:200]!r}")
+        pieces = [line]
+        while line.endswith(b"}\r\n") and (literal := _LITERAL.search(line)):
+            size = int(literal.group(1))
+            data: bytes = imap.read(size)
+            if len(data) != size:
+                raise imaplib.IMAP4.abort("the connection closed inside a literal")
+            line = _line(imap)
+            pieces += (data, line)
+        answers.append(pieces)
 
 
 def sizes(imap: Any, uids: Sequence[int]) -> dict[int, int]:
     found: dict[int, int] = {}
-    for item in _fetch(imap, uids, "(UID RFC822.SIZE)"):
-        line = item[0] if isinstance(item, tuple) else item
-        uid, size = _UID.search(line), _SIZE.search(line)
-        if uid and size:
+    for pieces in _fetch(imap, uids, "(UID RFC822.SIZE)"):
+        # No literals in this answer: its text is the even pieces (just one, normally).
+        text = b"".join(pieces[::2])
+        uid, size = _UID.search(text), _SIZE.search(text)
+        if uid and size and b" FETCH " in pieces[0]:
             found[int(uid.group(1))] = int(size.group(1))
     return found
 
@@ -64,18 +98,16 @@ def sizes(imap: Any, uids: Sequence[int]) -> dict[int, int]:
 def bodies(imap: Any, uids: Sequence[int]) -> dict[int, bytes]:
     """UID -> raw message. ``BODY.PEEK[]`` never sets ``\\Seen``."""
     found: dict[int, bytes] = {}
-    pending: bytes | None = None
-    for item in _fetch(imap, uids, "(UID BODY.PEEK[])"):
-        if isinstance(item, tuple):
-            prefix, literal = item[0], item[1]
-            uid = _UID.search(prefix)
-            if uid and b"BODY[]" in prefix:
-                found[int(uid.group(1))] = literal
-                pending = None
-            else:
-                pending = literal if b"BODY[]" in prefix else None
-        elif pending is not None and (uid := _UID.search(item)):
-            # The UID came after the literal: "* 3 FETCH (BODY[] {n}...  UID 7)".
-            found[int(uid.group(1))] = pending
-            pending = None
+    for pieces in _fetch(imap, uids, "(UID BODY.PEEK[])"):
+        if len(pieces) < 3 or b" FETCH " not in pieces[0]:
+            continue
+        # Pieces alternate text, literal, text...: the body is the literal announced by
+        # the text just before it ending in "BODY[] {n}"; the UID is in any text piece.
+        body = next(
+            (pieces[i + 1] for i in range(0, len(pieces) - 1, 2) if b"BODY[] {" in pieces[i]),
+            None,
+        )
+        uid = next((m for p in pieces[::2] if (m := _UID.search(p))), None)
+        if body is not None and uid is not None:
+            found[int(uid.group(1))] = body
     return found
