@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,17 +41,22 @@ from mailrouter.rawstore import RawItem, RawStore
 from mailrouter.records import RECORD_COLUMNS, MessageRows, parse_rows
 from mailrouter.sources.base import Batch, Cursor
 from mailrouter.store.bulk import BulkInsert, RowConverter
+from mailrouter.store.keylookup import KeyLookup
 from mailrouter.store.models import MailboxState, MessageAddress, MessageRecord
 
 log = logging.getLogger(__name__)
-
-IN_CHUNK = 500
 
 # Every column ingestion writes: the parsed record's, then where and when it was found.
 _WHERE_COLUMNS = ("source", "source_key", "mailbox", "folder", "ingested_at", "routed_at")
 _WHERE = RowConverter(MessageRecord, _WHERE_COLUMNS)
 _INSERT_MESSAGE = BulkInsert(MessageRecord, (*RECORD_COLUMNS, *_WHERE_COLUMNS))
 _INSERT_ADDRESS = BulkInsert(MessageAddress, ("message_pk", "role", "address", "display_name"))
+# Dedupe and id lookups (``keylookup`` says why not ``in_()``).
+_BY_SOURCE_KEY = KeyLookup(MessageRecord, ("source_key", "id"), scope="source", key="source_key")
+_BY_RAW = KeyLookup(MessageRecord, ("raw_sha256",), scope="mailbox", key="raw_sha256")
+_BY_MESSAGE_ID = KeyLookup(
+    MessageRecord, ("message_id", "body_sha256"), scope="mailbox", key="message_id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,24 +172,11 @@ def lock_state(session: Session, mailbox: str, folder: str, now: datetime) -> Ma
     return state
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]
-
-
 def _not_stored(
     session: Session, source: str, prepared: Sequence[Prepared]
 ) -> tuple[list[Prepared], int]:
     keys = [p.source_key for p in prepared]
-    stored: set[str] = set()
-    for chunk in _chunks(keys):
-        stored.update(
-            session.scalars(
-                select(MessageRecord.source_key).where(
-                    MessageRecord.source == source, MessageRecord.source_key.in_(chunk)
-                )
-            )
-        )
+    stored = {key for key, _ in _BY_SOURCE_KEY(session.connection(), source, keys)}
     fresh = [p for p in prepared if p.source_key not in stored]
     return fresh, len(prepared) - len(fresh)
 
@@ -192,24 +184,13 @@ def _not_stored(
 def _unique_content(
     session: Session, mailbox: str, prepared: Sequence[Prepared]
 ) -> tuple[list[Prepared], int]:
-    hashes: set[str] = set()
-    for chunk in _chunks([p.rows.raw_sha256 for p in prepared]):
-        hashes.update(
-            session.scalars(
-                select(MessageRecord.raw_sha256).where(
-                    MessageRecord.mailbox == mailbox, MessageRecord.raw_sha256.in_(chunk)
-                )
-            )
-        )
+    connection = session.connection()
+    raws = [p.rows.raw_sha256 for p in prepared]
+    hashes: set[str] = {raw for (raw,) in _BY_RAW(connection, mailbox, raws)}
     ids = [p.rows.message_id for p in prepared if p.rows.message_id]
-    bodies: set[tuple[str | None, str | None]] = set()
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(MessageRecord.message_id, MessageRecord.body_sha256).where(
-                MessageRecord.mailbox == mailbox, MessageRecord.message_id.in_(chunk)
-            )
-        )
-        bodies.update((mid, body) for mid, body in rows)
+    bodies: set[tuple[str | None, str | None]] = {
+        (mid, body) for mid, body in _BY_MESSAGE_ID(connection, mailbox, ids)
+    }
     unique: list[Prepared] = []
     for p in prepared:
         content = (p.rows.message_id, p.rows.body_sha256)
@@ -234,14 +215,8 @@ def _insert_records(
     rows = [(*p.rows.record, fixed[0], p.source_key, *fixed[2:]) for p in prepared]
     _INSERT_MESSAGE(connection, rows, converted=True)
     # executemany reports no ids: read them back by key (unique within the source).
-    ids: dict[str, int] = {}
-    for chunk in _chunks([p.source_key for p in prepared]):
-        found = session.execute(
-            select(MessageRecord.source_key, MessageRecord.id).where(
-                MessageRecord.source == source, MessageRecord.source_key.in_(chunk)
-            )
-        )
-        ids.update((key, pk) for key, pk in found)
+    keys = [p.source_key for p in prepared]
+    ids = dict(_BY_SOURCE_KEY(connection, source, keys))
     return [ids[p.source_key] for p in prepared]
 
 
