@@ -86,9 +86,8 @@ class MessageRecord(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_key", name="uq_messages_source_key"),
         Index("ix_messages_sender", "sender"),
+        # Also ingestion's dedupe within a mailbox (a hash or Message-ID is nearly unique).
         Index("ix_messages_message_id", "message_id"),
-        Index("ix_messages_mailbox_raw", "mailbox", "raw_sha256"),
-        Index("ix_messages_mailbox_message_id", "mailbox", "message_id"),
         Index("ix_messages_routed_at", "routed_at"),
         # Retention: old mail not yet purged, quarantined mail by age, raw bytes by hash.
         Index("ix_messages_purged_received", "purged_at", "received_at"),
