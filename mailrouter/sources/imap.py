@@ -8,9 +8,9 @@ States: closed -> open (logged in, folder EXAMINEd) <-> idling; any error -> clo
   does TLS or STARTTLS as configured, logs in, ENABLEs CONDSTORE when offered
   (it must come before SELECT) and EXAMINEs the folder: a read-only SELECT, so
   nothing this connection does can set ``\\Seen``, expunge or delete.
-- ``fetch`` finds UIDs above the cursor (NOOP, ``UID SEARCH``, sizes by
-  ``FETCH RFC822.SIZE``; cached until drained) and fetches bodies with
-  ``BODY.PEEK[]`` in batches bounded by count and bytes (both fetches through
+- ``fetch`` finds UIDs above the cursor (NOOP, ``UID SEARCH``; cached until
+  drained), sizes the next batch's with ``FETCH RFC822.SIZE`` and fetches
+  bodies with ``BODY.PEEK[]`` in batches bounded by count and bytes (both through
   ``imap_bulk``, which explains why). The source keeps no
   durable state: the cursor comes from the database on every call, so after a
   crash or a reconnect fetching resumes exactly after the last committed batch.
@@ -52,7 +52,6 @@ from mailrouter.sources import imap_bulk
 from mailrouter.sources.base import Batch, Cursor, FetchedMessage, Wait
 
 _TRANSIENT = (imaplib.IMAP4.abort, ProtocolError, OSError, EOFError)
-SEARCH_CHUNK = 2000
 
 
 @contextlib.contextmanager
@@ -82,9 +81,9 @@ class ImapSource:
         self._uidnext: int | None = None
         # The SELECT's UIDNEXT / HIGHESTMODSEQ describe the folder now (no fetch since).
         self._fresh_status = False
-        # (uid, size) found above the cursor and not yet fetched, ascending; valid for
+        # UIDs found above the cursor and not yet fetched, ascending; valid for
         # a fetch from ``_pending_after`` (the last UID this source handed out).
-        self._pending: list[tuple[int, int]] = []
+        self._pending: list[int] = []
         self._pending_after: int | None = None
 
     def open(self) -> None:
@@ -150,26 +149,35 @@ class ImapSource:
         if not pending:
             with _mapped("search"):
                 pending, skipped = self._search(client, after, resync_limit if resync else None)
-        chosen: list[tuple[int, int]] = []
-        size = 0
-        for uid, uid_size in pending[:max_messages]:
-            if chosen and size + uid_size > max_bytes:
-                break
-            chosen.append((uid, uid_size))
-            size += uid_size
-        self._pending = pending[len(chosen) :]
-        self._pending_after = chosen[-1][0] if chosen else None
-        if not chosen:
+        if not pending:
             return Batch((), Cursor(self._uidvalidity, after, self._modseq), resync, skipped)
+        # Sized a batch at a time, so the first batch of a long backlog starts at once.
+        candidates = pending[:max_messages]
+        with _mapped("fetch"):
+            sizes = imap_bulk.sizes(client._imap, candidates)
+        chosen: list[int] = []
+        size = examined = 0
+        for uid in candidates:
+            # A UID with no size was expunged meanwhile: the cursor passes it.
+            uid_size = sizes.get(uid)
+            if uid_size is not None:
+                if chosen and size + uid_size > max_bytes:
+                    break
+                chosen.append(uid)
+                size += uid_size
+            examined += 1
+        last = candidates[examined - 1]
+        self._pending, self._pending_after = pending[examined:], last
         # The SELECT's HIGHESTMODSEQ is recorded only once everything found since is
         # stored; until then the cursor keeps its older one (None after a resync).
         done = not self._pending
         modseq = self._modseq if done else (None if resync else cursor.highestmodseq)
-        with _mapped("fetch"):
-            found = imap_bulk.bodies(client._imap, [uid for uid, _ in chosen])
+        found: dict[int, bytes] = {}
+        if chosen:
+            with _mapped("fetch"):
+                found = imap_bulk.bodies(client._imap, chosen)
         # A UID missing from the answer was expunged meanwhile: the cursor passes it.
-        messages = tuple(FetchedMessage(uid, found[uid]) for uid, _ in chosen if uid in found)
-        last = chosen[-1][0]
+        messages = tuple(FetchedMessage(uid, found[uid]) for uid in chosen if uid in found)
         return Batch(messages, Cursor(self._uidvalidity, last, modseq), resync, skipped, not done)
 
     def _unchanged(self, cursor: Cursor) -> bool:
@@ -185,9 +193,7 @@ class ImapSource:
             return True
         return self._uidnext is not None and self._uidnext <= cursor.last_uid + 1
 
-    def _search(
-        self, client: IMAPClient, after: int, cap: int | None
-    ) -> tuple[list[tuple[int, int]], int]:
+    def _search(self, client: IMAPClient, after: int, cap: int | None) -> tuple[list[int], int]:
         # NOOP first: some servers announce new mail only between commands.
         client.noop()
         uids = sorted(uid for uid in client.search(["UID", f"{after + 1}:*"]) if uid > after)
@@ -195,15 +201,7 @@ class ImapSource:
         if cap is not None and len(uids) > cap:
             skipped = len(uids) - cap
             uids = uids[skipped:]
-        if not uids:
-            return [], skipped
-        pending: list[tuple[int, int]] = []
-        # Chunks keep command lines well under servers' limits (Dovecot: 64 KiB).
-        for start in range(0, len(uids), SEARCH_CHUNK):
-            chunk = uids[start : start + SEARCH_CHUNK]
-            sizes = imap_bulk.sizes(client._imap, chunk)
-            pending.extend((uid, sizes[uid]) for uid in chunk if uid in sizes)
-        return pending, skipped
+        return uids, skipped
 
     def start_wait(self) -> Wait:
         client = self._connected()

@@ -220,6 +220,21 @@ def test_an_expunged_message_is_passed_over(harness: Harness, source: MailSource
     assert cursor.last_uid >= 3
 
 
+def test_a_batch_whose_messages_were_all_expunged_moves_the_cursor_on(
+    harness: Harness, source: MailSource
+) -> None:
+    harness.append([message(i) for i in range(4)])
+    first = fetch(source, Cursor(), n=1)
+    harness.expunge(1)
+    harness.expunge(1)
+    # IMAP sizes a batch at a time, so this batch is empty; the memory source
+    # searches afresh and skips to the survivor. Either way the cursor moves on.
+    batch = fetch(source, first.cursor, n=2)
+    assert batch.cursor.last_uid > first.cursor.last_uid
+    raws, _ = drain(source, batch.cursor)
+    assert [m.raw for m in batch.messages] + raws == [message(3)]
+
+
 def test_a_new_uidvalidity_starts_a_capped_resync(harness: Harness, source: MailSource) -> None:
     harness.append([message(i) for i in range(5)])
     _, old = drain(source, Cursor())
