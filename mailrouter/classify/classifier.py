@@ -20,6 +20,7 @@ from mailrouter.classify.decision import (
     recall_net,
 )
 from mailrouter.classify.labels import Classification, Hit, Label
+from mailrouter.classify.lexicon.warnings import lawful_recourse
 from mailrouter.classify.model import TextModel, load_model
 from mailrouter.classify.overlaps import resolve
 from mailrouter.classify.safety import (
@@ -161,7 +162,12 @@ class Classifier:
         # A violent word used harmlessly ("I'd kill for a bus") leaves n-grams the
         # models still read as menace: with no threat cue left, they need more certainty.
         idiom = 1.0 if plain != fields else 0.0
-        rival = max(confidence(abuse), signals.council.get(Label.ABUSE, 0.0), despair, idiom)
+        # "If you don't fix the roof I'll take you to court": an ultimatum's shape, which
+        # the models read as menace, around a lawful route; with no threat cue, a rival.
+        recourse = 1.0 if lawful_recourse(plain[Field.BODY]) else 0.0
+        rival = max(
+            confidence(abuse), signals.council.get(Label.ABUSE, 0.0), despair, idiom, recourse
+        )
         view = threat_view(plain)
         threats = threat_matches(view)
         bystander = max(despair, 1.0 if reports_speech(plain, view) else 0.0)

@@ -17,7 +17,7 @@ Three models (see ``decision.py`` for how they are used):
   examples alone. Social media knows nothing of FOI or polite menace; this
   model learns the council register and is used as a recall net behind the rules.
 
-The council examples are ``train.jsonl`` plus the four spent held-out sets
+The council examples are ``train.jsonl`` plus the five spent held-out sets
 (``paths.DEVELOPMENT_SETS``): each was written by a different person, and more
 writers teach the models more ways of saying the same thing than rules written
 for one set's misses ever did (``mailrouter models crossval`` measures it by

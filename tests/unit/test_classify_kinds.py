@@ -129,7 +129,7 @@ NOT_NEW_COMPLAINTS = [
     ("Re: Complaint C-102", "I'm still waiting for the response you promised. When will I get it?"),
     ("Complaint", "How do I make a complaint about the swimming pool?"),
     ("Sorry", "I'm sorry for what I said to your officer on Friday, I was upset about the bill."),
-    # Passes since the models learnt from the four spent held-out sets.
+    # Passes since the models learnt from the spent held-out sets.
     ("Banding", "I want to complain about my council tax banding, it's higher than next door."),
 ]
 

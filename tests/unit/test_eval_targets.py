@@ -2,18 +2,24 @@
 
 - The targets are asserted on ``paths.HELDOUT`` (``tests/data/eval/heldout-5.jsonl``),
   written by someone else, blind to the detectors, their data and the earlier
-  sets, and evaluated once after all changes. The test skips while the file is
-  absent. Its one run: threat P 0.891 / R 0.928 (target met), statutory
-  P 0.925 / R 0.958 (recall target 0.97 missed: a strict xfail with the figures).
-  While it was being written, a count over the eval folder's files matched three
-  of its lines on Welsh words (nothing else was seen) before Welsh cues were
-  written; without the 9 messages holding those words the figures are threat
-  0.891 / 0.928 and statutory 0.924 / 0.960, so the result does not rest on them.
+  sets, and evaluated once after all changes: threat P 0.891 / R 0.928 (target
+  met), statutory P 0.925 / R 0.958 (recall target 0.97 missed: a strict xfail
+  with the figures). While it was being written, a count over the eval folder's
+  files matched three of its lines on Welsh words (nothing else was seen) before
+  Welsh cues were written; without the 9 messages holding those words the figures
+  are threat 0.891 / 0.928 and statutory 0.924 / 0.960, so the result does not
+  rest on them. heldout-5 is spent since that run: its misses were studied and
+  the models are trained on it, so until the next blind set replaces it here its
+  scores are in-sample and the target test skips; the marker records the blind run.
 - Development data, reported and never asserted, because each set was read and
   studied while the detectors were changed, so its scores flatter them; since
-  the models are now trained on all four (``paths.DEVELOPMENT_SETS``), their
+  the models are now trained on all five (``paths.DEVELOPMENT_SETS``), their
   scores here are in-sample and say even less. The honest development measure is
   leave-one-set-out (``mailrouter models crossval``):
+
+  - heldout-5 (``tests/data/eval/heldout-5.jsonl``): evaluated once, blind, on
+    the finished detectors (figures above), then studied and added to the
+    models' training data;
 
   - heldout-4 (``tests/data/eval/heldout-4.jsonl``): evaluated once, blind, on
     the finished detectors (statutory P 0.894 / R 0.950, threat P 0.914 /
@@ -51,6 +57,8 @@ from mailrouter.classify.paths import (
     DEV_HELDOUT_2,
     DEV_HELDOUT_3,
     DEV_HELDOUT_4,
+    DEV_HELDOUT_5,
+    DEVELOPMENT_SETS,
     HELDOUT,
     MODELS_DIR,
     PROJECT_ROOT,
@@ -58,6 +66,7 @@ from mailrouter.classify.paths import (
 
 HELDOUT_PATH = PROJECT_ROOT / HELDOUT
 DEVELOPMENT = {
+    "heldout-5": PROJECT_ROOT / DEV_HELDOUT_5,
     "heldout-4": PROJECT_ROOT / DEV_HELDOUT_4,
     "heldout-3": PROJECT_ROOT / DEV_HELDOUT_3,
     "heldout-2": PROJECT_ROOT / DEV_HELDOUT_2,
@@ -80,6 +89,9 @@ def _scores(classifier: Classifier, path: Path) -> list[Score]:
 def heldout_scores(classifier: Classifier) -> list[Score]:
     if not HELDOUT_PATH.is_file():
         pytest.skip(f"{HELDOUT} is not present")
+    if HELDOUT in DEVELOPMENT_SETS:
+        # Trained on since its blind run: in-sample scores would pass the strict marker.
+        pytest.skip(f"{HELDOUT} is spent (trained on); the targets wait for a new blind set")
     return _scores(classifier, HELDOUT_PATH)
 
 

@@ -21,6 +21,23 @@ def legal_or_political(sentence: str) -> bool:
     return bool(_LEGAL_OR_POLITICAL.search(sentence))
 
 
+# The lawful way to press a grievance, named as what the writer will do ("if you don't
+# fix the roof I'll take you to court"): an ultimatum's shape without menace.
+_LAWFUL_RECOURSE = re.compile(
+    r"\b(?:take|taking|took|taken)\s+(?:you|the\s+council|this|it|the\s+matter|them)\s+(?:\w+\s+)?"
+    r"to\s+(?:court|the\s+(?:ombudsm[ae]n|tribunal|small\s+claims|county\s+court|press|papers))\b"
+    r"|\blegal\s+(?:action|advice|proceedings|route)\b|\b(?:my|a)\s+(?:solicitor|lawyer)\b"
+    r"|\b(?:sue|suing)\b|\bsee\s+you\s+in\s+court\b|\b(?:my|the\s+local)\s+MP\b"
+    r"|\b(?:go|going|went)\s+to\s+the\s+(?:press|papers|ombudsm[ae]n)\b",
+    re.IGNORECASE,
+)
+
+
+def lawful_recourse(text: str) -> bool:
+    """The writer names a lawful route (court, a solicitor, the Ombudsman, an MP, the press)."""
+    return bool(_LAWFUL_RECOURSE.search(text))
+
+
 WARNING_CUES: tuple[Cue, ...] = (
     cue(
         "you-will-regret",
