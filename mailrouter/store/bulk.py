@@ -10,6 +10,13 @@ would use, so what is stored is the same as through the ORM (tested).
 
 Converting is pure and needs only the dialect's name (``dialect_key``), so it
 can run where the row is built: in a parsing process, beside the parse.
+
+PostgreSQL takes plain inserts by ``COPY`` instead: psycopg's executemany
+still sends one INSERT per row, and the server's per-statement work was most
+of what storing cost there (messages 117 -> 58 us, addresses 72 -> 38 us a
+message). Inserts with an ``ON CONFLICT`` clause stay row by row: staging them
+through a temporary table and one ``INSERT ... SELECT`` was slower for raw
+messages (the server compressed each message twice: 104 -> ~190 us).
 """
 
 from __future__ import annotations
@@ -105,7 +112,25 @@ class BulkInsert:
         dialect = connection.dialect
         if not converted and self.converter.processors(dialect):
             rows = [self.converter.convert(dialect, row) for row in rows]
-        connection.exec_driver_sql(self._statement(dialect), list(rows))
+        if dialect.name == "postgresql" and self.on_conflict is None:
+            self._copy(connection, rows)
+        else:
+            connection.exec_driver_sql(self._statement(dialect), list(rows))
+
+    def _copy(self, connection: Connection, rows: Sequence[Row]) -> None:
+        quote = connection.dialect.identifier_preparer.quote
+        table = quote(self.converter.table.name)
+        names = ", ".join(quote(c) for c in self.columns)
+        # The DB-API cursor here is always psycopg's (its ``copy`` is not DB-API).
+        cursor: Any = connection.connection.cursor()
+        try:
+            # Names come from the model's own metadata and are quoted; values are
+            # adapted by the same psycopg dumpers as query parameters.
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
 
     def _statement(self, dialect: Dialect) -> str:
         sql = self._sql.get(dialect.name)

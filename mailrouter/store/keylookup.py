@@ -79,10 +79,10 @@ class KeyLookup:
 
 def _unprepared(connection: Connection, sql: str, params: tuple[Any, Sequence[Any]]) -> list[Any]:
     """Run ``sql`` on psycopg, planned with these values (never a prepared generic plan)."""
-    cursor = connection.connection.cursor()
+    # The DB-API cursor here is always psycopg's (``prepare`` is its own keyword).
+    cursor: Any = connection.connection.cursor()
     try:
-        # psycopg's own keyword: the DB-API cursor here is always psycopg's.
-        cursor.execute(sql, (params[0], list(params[1])), prepare=False)  # type: ignore[call-arg]
+        cursor.execute(sql, (params[0], list(params[1])), prepare=False)
         return list(cursor.fetchall())
     finally:
         cursor.close()
