@@ -7,6 +7,8 @@ subject access hit only when the body itself names the FOI Act, or asks for
 information in a sentence of its own ("first, my file; second, how many SARs
 did you receive last year?").
 
+A council tax banding appeal, a high-hedge or a noise complaint is another
+procedure: a model's complaint there is dropped (the rules already reject it).
 A reply that closes, accepts, chases or asks how to make a complaint is not a
 new complaint, however much it says "complaint"; it stays one only when the
 writer also escalates or asks for one in so many words (``complaints``).
@@ -18,7 +20,11 @@ from collections.abc import Mapping, Sequence
 
 from mailrouter.classify.cues import confidence, find
 from mailrouter.classify.labels import Hit, Label
-from mailrouter.classify.lexicon.complaints import COMPLAINT_CUES, settled_or_chasing
+from mailrouter.classify.lexicon.complaints import (
+    COMPLAINT_CUES,
+    other_procedure,
+    settled_or_chasing,
+)
 from mailrouter.classify.statutory import is_whatdotheyknow, names_foi_in_body
 from mailrouter.classify.text import Field, Span
 
@@ -61,7 +67,14 @@ def _foi_ruled_out(found: Mapping[Label, Hit], fields: Mapping[Field, str]) -> b
 
 
 def _not_a_new_complaint(found: Mapping[Label, Hit], fields: Mapping[Field, str]) -> bool:
-    if Label.COMPLAINT not in found or not settled_or_chasing(fields[Field.BODY]):
+    complaint = found.get(Label.COMPLAINT)
+    if complaint is None:
+        return False
+    if complaint.detector.endswith("model") and other_procedure(fields[Field.BODY]):
+        # The models know the word, not the procedure: "complain about my banding" is
+        # an appeal to the valuation office, and the rules already said so.
+        return True
+    if not settled_or_chasing(fields[Field.BODY]):
         return False
     explicit = find(COMPLAINT_CUES, fields, (Field.BODY,))
     return confidence(explicit) < _STILL_COMPLAINING

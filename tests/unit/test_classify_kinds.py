@@ -190,3 +190,81 @@ def test_epithets_and_starred_words_are_abuse(body: str) -> None:
 def test_harsh_criticism_is_not_abuse() -> None:
     body = "The decision was wrong and the consultation was a box-ticking exercise."
     assert Label.ABUSE not in RULES.classify(msg(body)).labels
+
+
+# Cue families written to generalise past any one set's misses: each phrasing here is
+# our own. Information asked for as a question ("can you tell me whether..."), what an
+# officer found or decided, where the council got someone's details, objections to
+# marketing, a relative's own records, money back for a failed service, damage done
+# by the council's contractors, councillor conduct put to the standards people, and
+# Welsh requests and escalations.
+QUESTION_REQUESTS = [
+    "Can you tell me whether the council has ever tested the soil on the old gasworks site?",
+    "Please let me know if your highways team inspected the footbridge on Tanner Lane this year.",
+    "I'd like to know if the cabinet considered any other sites for the depot.",
+    "Could I see what the building inspector found when he went to the flats on Rope Walk?",
+    "I want to know who approved the felling of the limes on Church Green.",
+]
+
+
+@pytest.mark.parametrize("body", QUESTION_REQUESTS)
+def test_information_asked_for_as_a_question(body: str) -> None:
+    assert RULES.classify(msg(body)).labels & {Label.FOI, Label.EIR}
+
+
+NOT_QUESTION_REQUESTS = [
+    "Can you let me know if you received my email from Tuesday?",
+    "Please let me know if you are open on the bank holiday.",
+    "Could you tell me whether my garden waste permit has been renewed?",
+]
+
+
+@pytest.mark.parametrize("body", NOT_QUESTION_REQUESTS)
+def test_questions_about_the_writers_own_business_are_not_foi(body: str) -> None:
+    assert Label.FOI not in RULES.classify(msg(body)).labels
+
+
+DATA_PROTECTION_MORE = [
+    "A leaflet about the carnival came by text. Where did you get my phone number from?",
+    "Please take my address off your marketing lists, I never agreed to it.",
+    "My dad is in Elm Court and can't manage email; he has asked me to request his care "
+    "notes. Please send them to me.",
+]
+
+
+@pytest.mark.parametrize("body", DATA_PROTECTION_MORE)
+def test_data_protection_rights_in_other_words(body: str) -> None:
+    assert Label.SAR in RULES.classify(msg(body)).labels
+
+
+COMPLAINTS_FOR_MONEY_OR_CONDUCT = [
+    "Your grass-cutting contractor's mower flung a stone and cracked my car windscreen. "
+    "Please arrange payment for the repair, the invoice is attached.",
+    "I paid £25 for the garden waste bin and they never emptied it once all summer. "
+    "I want my money back.",
+    "Took four months to process my blue badge and I paid for taxis meanwhile. "
+    "I'd like to be reimbursed for the fares.",
+    "Cllr Penrose shouted at my daughter at the ward surgery. I'd like the standards "
+    "committee to deal with his conduct.",
+    "Rwy'n anfodlon gyda'r ateb cam 2 am y biniau. Rwy'n mynd at yr Ombwdsmon.",
+]
+
+
+@pytest.mark.parametrize("body", COMPLAINTS_FOR_MONEY_OR_CONDUCT)
+def test_complaints_asking_for_money_back_or_about_conduct(body: str) -> None:
+    assert Label.COMPLAINT in RULES.classify(msg(body)).labels
+
+
+def test_a_refund_for_a_cancelled_booking_is_not_a_complaint() -> None:
+    body = "I cancelled the sports hall booking for Saturday. Could I have a refund please?"
+    assert Label.COMPLAINT not in RULES.classify(msg(body)).labels
+
+
+def test_welsh_request_for_a_copy_of_records() -> None:
+    body = "Ga i gopi o gofnodion y pwyllgor cynllunio, os gwelwch yn dda? Faint o arian a wariwyd?"
+    assert Label.FOI in RULES.classify(msg(body)).labels
+
+
+def test_welsh_request_for_my_records() -> None:
+    body = "Hoffwn gael copi o fy nghofnodion tai, os gwelwch yn dda."
+    assert Label.SAR in RULES.classify(msg(body)).labels

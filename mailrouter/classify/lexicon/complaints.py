@@ -68,6 +68,11 @@ _OTHER_PROCEDURES = re.compile(
 )
 
 
+def other_procedure(text: str) -> bool:
+    """A banding appeal, a high-hedge or a noise complaint: another procedure's name."""
+    return bool(_OTHER_PROCEDURES.search(text))
+
+
 def about_statistics(sentence: str) -> bool:
     return bool(_STATISTICS.search(sentence))
 
@@ -193,7 +198,21 @@ COMPLAINT_CUES: tuple[Cue, ...] = (
         0.7,
         about_a_neighbour,
     ),
-    cue("ombudsman", r"\bombudsm[ae]n\b|\bLGSCO\b|\bSPSO\b", 0.85, ombudsman_elsewhere),
+    cue(
+        "ombudsman",
+        r"\bombudsm[ae]n\b|\bLGSCO\b|\bSPSO\b|\bPSOW\b",
+        0.85,
+        ombudsman_elsewhere,
+    ),
+    cue(
+        # A councillor's or officer's conduct put to those who police it, in any words.
+        "conduct-standards",
+        r"\b(?:Monitoring\s+Officer|standards\s+(?:committee|board|panel|people|team|officer"
+        r"|sub-?committee|commissioner)|code\s+of\s+conduct|(?:councillor|cllr|member)'?s?\s+"
+        r"(?:conduct|behaviou?r))\b",
+        0.6,
+        not_a_complaint,
+    ),
     cue(
         "conduct-referral",
         r"\b(?:Monitoring\s+Officer|standards\s+(?:committee|board|panel))\s+(?:to\s+)?(?:investigate"

@@ -113,6 +113,28 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
         0.35,
     ),
     cue(
+        # The service was paid for, marked done or promised, and not delivered.
+        "service-not-delivered",
+        r"\b(?:paid|charged|cost\s+me)\b[^.?!\n]{0,60}?\b(?:for\s+nothing|and\s+(?:they|he|she"
+        r"|nobody|no\s+one)\s+(?:never|didn't|did\s+not|only|just|left))\b|\b(?:marked|closed"
+        r"|signed\s+off|recorded|logged)\s+(?:it\s+|the\s+\w+\s+|the\s+job\s+)?as\s+(?:complete"
+        r"|completed|done|collected|resolved|fixed)\b|\btook\s+(?:\d+|two|three|four|five|six"
+        r"|seven|eight|nine|ten|eleven|twelve|several|many)\s+(?:weeks|months)\s+to\b"
+        r"|\b(?:left|missed|forgot)\s+(?:the|my|our)\s+\w+\s+(?:behind|again)\b",
+        0.35,
+        about_a_neighbour,
+    ),
+    cue(
+        # Harm done by the council's own people or contractors.
+        "council-caused-damage",
+        r"\b(?:your|the\s+council's|council)\s+(?:[\w-]+\s+){0,2}?(?:contractors?|workers?|crew"
+        r"|men|lorry|van|officers?|staff|team|operatives?|strimmer|mower|vehicle|bin\s+men)"
+        r"(?:'s)?\s+(?:[\w-]+\s+){0,3}?(?:broke|broken|damaged|smashed|cracked|dented|scratched"
+        r"|threw|flung|thrown"
+        r"|flattened|ruined|knocked|hit|ran\s+over|destroyed|lost|spilt|spilled)\b",
+        0.45,
+    ),
+    cue(
         "strong-criticism",
         r"\b(?:disgrace(?:ful)?|shambles|farce|ridiculous|pathetic|outrageous|scandalous"
         r"|incompeten\w+|useless|hopeless|unreliable|a\s+joke|laughable|contempt|diabolical)\b",
@@ -150,6 +172,16 @@ REDRESS_CUES: tuple[Cue, ...] = (
         r"|waived|withdrawn)\b|\bput\s+(?:it|this|things|matters)\s+right\b|\btake\s+responsibility"
         r"|\baccountab\w+|\bwho\s+is\s+responsible\b|\b(?:action|disciplinary)\s+(?:to\s+be|is|be)"
         r"\s+taken\b|\bexpect\s+action\b|\bdealt\s+with\s+properly\b|\b(?:spoken|talked)\s+to\b",
+        0.45,
+    ),
+    cue(
+        # Money back or the cost of the harm: "I'd like reimbursing", "arrange payment".
+        "asks-for-money-back",
+        r"\b(?:my|the|our)\s+money\s+back\b|\breimburs\w+|\brefund\w*\b|\b(?:pay|paying|cover)\s+"
+        r"(?:for\s+)?(?:the|my|our)\s+(?:\w+\s+)?(?:damage|repairs?|replacement|costs?|bill"
+        r"|losses|invoice)\b|\barrange\s+(?:the\s+)?(?:payment|repayment|a\s+refund)\b"
+        r"|\b(?:claim|claiming)\s+(?:for\s+)?(?:the\s+)?(?:cost|damage|compensation)\b"
+        r"|\b(?:do\s+the\s+job|do\s+it|come\s+(?:out|back)\s+and\s+do\s+it)\s+properly\b",
         0.45,
     ),
     cue(

@@ -87,6 +87,15 @@ def about_the_sender(sentence: str) -> bool:
     return bool(_ABOUT_THE_SENDER.search(sentence))
 
 
+_MINE = re.compile(r"\b(?:my|our|mine|ours)\b", re.IGNORECASE)
+
+
+def not_about_the_writer(sentence: str) -> bool:
+    """For the looser question cues: nothing of the writer's own in the sentence at all
+    ("let me know if you received my email" asks about a message, not the council)."""
+    return about_the_sender(sentence) or bool(_MINE.search(sentence))
+
+
 _REQUEST = (
     r"\b(?:(?:please|kindly)(?:\s+(?:could|can|would)\s+you)?|(?:could|can|would|will)\s+you"
     r"(?:\s+please)?|I\s+would\s+be\s+grateful\s+if\s+you\s+could|I(?:\s+would|'d)\s+"
@@ -97,7 +106,8 @@ _REQUEST = (
     r"|collect|publish)|(?:whether|if)\s+(?:the\s+council|you)\s+(?:holds?|has|have|keeps?)"
     r"|(?:does|do|did|has|have)\s+(?:the\s+council|you|your\s+\w+|the\s+\w+"
     r"\s+(?:department|team|service))\s+(?:ever\s+)?(?:hold|have|keep|retain|record|got)"
-    r"|(?:tell|show|give|send)\s+(?:me|us))\b"
+    r"|(?:tell|show|give|send)\s+(?:me|us)|let\s+(?:me|us)\s+know|(?:please\s+)?confirm"
+    r"|(?:please\s+)?advise\s+(?:me|us)?)\b"
 )
 _RECORDED_INFORMATION = (
     r"\b(?:(?:the\s+)?numbers?\s+of|how\s+(?:many|much)|figures|statistics|stats|data|details"
@@ -235,6 +245,33 @@ FOI_CUES: tuple[Cue, ...] = (
         r"|it)\s+(?:holds?|has|have|keeps?|retains?)\b",
         0.6,
         about_the_sender,
+    ),
+    cue(
+        # "Can you tell me whether the council has ever...", "let me know if you paid...":
+        # a yes-or-no question about what the council did or holds is a request too.
+        "asks-whether-the-council",
+        r"\b(?:tell|let|confirm|advise|know|say|find\s+out|ask)\b[^.?!\n]{0,30}?\b(?:whether"
+        r"|if)\s+(?:or\s+not\s+)?(?:the\s+council|you|your\s+(?:[\w-]+\s+)?(?:department|team"
+        r"|service|officers?|contractors?)|the\s+(?:[\w-]+\s+)?(?:department|team|service"
+        r"|authority|cabinet|committee))\s+(?:(?:has|have|had|did|does|do)\s+)?(?:ever\s+"
+        r"|already\s+|actually\s+)?(?:hold|holds|held|paid|pay|spent|spend|received|carried\s+out"
+        r"|commissioned|considered|consulted|issued|approved|agreed|kept|keep|keeps|recorded"
+        r"|record|records|monitors?|monitored|tested|inspected|assessed|checked|sprayed|sold"
+        r"|bought|leased|owns?|employs?|employed|fined|prosecuted|investigated|surveyed)\b",
+        0.6,
+        not_about_the_writer,
+    ),
+    cue(
+        # "Can I see what the inspector found?", "I want to know who approved it": what an
+        # officer found, wrote or decided is recorded information.
+        "asks-what-was-found-or-decided",
+        r"\b(?:see|know|tell\s+(?:me|us)|find\s+out|let\s+(?:me|us)\s+know|understand)\s+"
+        r"(?:what|who|why|whether|when|how)\s+(?:exactly\s+)?(?:the\s+|your\s+|an?\s+|they\s+|he"
+        r"\s+|she\s+)?(?:[\w-]+\s+){0,3}?(?:found|recorded|wrote|noted|decided|concluded"
+        r"|approved|authori[sz]ed|agreed|signed\s+off|reported|recommended|discussed|considered"
+        r"|inspected|assessed)\b",
+        0.5,
+        not_about_the_writer,
     ),
     cue("internal-review", r"\binternal\s+review\b", 0.7),
     cue("statutory-time-limit", r"\b20\s+working\s+days\b", 0.4),

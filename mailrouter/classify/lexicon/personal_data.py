@@ -217,6 +217,40 @@ SAR_CUES: tuple[Cue, ...] = (
         r"\b(?:correct|amend|fix|update|change)(?:\s+(?:it|this|them|that)\b|\s*[.!]|\s*$)",
         0.3,
     ),
+    cue(
+        # "Where did you get my mobile number?": where the council got personal data.
+        "where-my-data-came-from",
+        r"\b(?:how|where|why)\s+(?:did|do|does|have|has)\s+(?:you|the\s+council|your\s+[\w-]+)"
+        r"\s+(?:get|got|obtain|obtained|find|found|have|come\s+by|gotten)\s+(?:hold\s+of\s+)?"
+        r"(?:my|our)\s+(?:\w+\s+)?(?:number|mobile|phone|e-?mail|address|details|name|data"
+        r"|information)\b|\bwho\s+gave\s+(?:you|the\s+council)\s+(?:my|our)\b",
+        0.8,
+    ),
+    cue(
+        # Objection to direct marketing (an absolute right), not leaving a newsletter.
+        "objects-to-marketing",
+        r"\b(?:take|remove|delete|leave|off)\b[^.?!\n]{0,30}?\b(?:marketing|promotional)\s+"
+        r"(?:lists?|database|texts?|messages?|calls?|e-?mails?)\b|\b(?:stop|no\s+more)\s+"
+        r"(?:sending|texting|calling|e-?mailing|contacting)\s+(?:me|us)\b[^.?!\n]{0,30}?"
+        r"\b(?:marketing|promotions?|adverts?|offers)\b|\bdo\s+not\s+(?:use|contact)\s+(?:me|my"
+        r"\s+\w+)\s+for\s+marketing\b",
+        0.7,
+    ),
+    cue(
+        # A relative or carer asking for someone else's own records: "her care notes".
+        "their-own-records",
+        r"\b(?:her|his|their|mum's|mam's|dad's|mother's|father's|nan's|gran's|son's"
+        r"|daughter's)\s+(?:own\s+)?(?:(?:care|case|social\s+care|medical|housing|school|council"
+        r"|support|tenancy)\s+)?(?:notes|records|file|files)\b",
+        0.5,
+        not_asked_for,
+    ),
+    cue(
+        "asks-on-behalf",
+        r"\bon\s+behalf\s+of\s+(?:my|her|his|our)\b|\b(?:she|he|they)\s+(?:wants?|asked|has\s+asked)"
+        r"\s+me\s+to\s+(?:ask|write|request|get)\b",
+        0.3,
+    ),
     cue("data-protection-law", r"\b(?:UK\s+)?GDPR\b|\bdata\s+protection\b", 0.45),
     cue("withdraws-consent", r"\bwithdraw\w*\s+(?:my\s+|our\s+|all\s+)?consent\b", 0.8),
     cue(

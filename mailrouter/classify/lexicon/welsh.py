@@ -22,6 +22,9 @@ WELSH_FOI_CUES: tuple[Cue, ...] = (
     cue("welsh-would-like", _WOULD_LIKE, 0.6),
     # "how many / how much", "how much money was spent", "reports", "figures"
     cue("welsh-how-many", r"\bfaint\s+o\b|\bwariwyd\b|\badroddiad(?:au)?\b|\bffigurau\b", 0.35),
+    # "may I have / see a copy", "a copy of", "records / minutes", "request"
+    cue("welsh-may-i-have", r"\bga\s+i\s+(?:gael|gopi|weld)\b|\ballwch\s+chi\s+anfon\b", 0.5),
+    cue("welsh-copy-records", r"\bcopi\s+o\b|\bcofnodion\b|\bcais\s+am\b", 0.35),
 )
 
 # Environmental topics: floods, air quality, pollution, sewage, waste, noise, drainage,
@@ -40,12 +43,18 @@ WELSH_SAR_CUES: tuple[Cue, ...] = (
     cue("welsh-personal-data", r"\b(?:gwybodaeth|wybodaeth|data)\s+(?:bersonol|personol)\b", 0.9),
     cue("welsh-data-protection", r"\bdiogelu\s+data\b", 0.6),
     cue("welsh-about-me", r"\bamdanaf\s+(?:i|fi)\b", 0.3),
+    # "my records", "my file"
+    cue("welsh-my-records", r"\bfy\s+(?:nghofnodion|ffeil|nata)\b", 0.6),
 )
 
 # "complaint" (cwyn, mutated nghwyn; plural cwynion), "formal complaint", "to complain".
 WELSH_COMPLAINT_CUES: tuple[Cue, ...] = (
     cue("welsh-formal-complaint", r"\b(?:cwyn|nghwyn)\s+ffurfiol\b", 0.95),
     cue("welsh-complaint", r"\b(?:cwyn|nghwyn|cwynion|gwyno|cwyno)\b", 0.7),
+    # the Public Services Ombudsman for Wales; "stage 2"; "dissatisfied with your response"
+    cue("welsh-ombudsman", r"\bombwdsmon\b", 0.85),
+    cue("welsh-stage-two", r"\bcam\s*(?:2|dau)\b", 0.6),
+    cue("welsh-dissatisfied", r"\banfodlon\b", 0.4),
     # "investigate" (ymchwilio): a request for redress
     cue("welsh-investigate", r"\bymchwilio\b", 0.3),
 )
