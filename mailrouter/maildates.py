@@ -4,6 +4,11 @@ The common, well-formed shape is read with one regular expression; anything
 else goes to ``email.utils.parsedate_to_datetime``, which accepts the obsolete
 forms. Both give the same answer where both apply (tests/unit/test_parsing.py).
 A date without a zone is taken as UTC. Nothing here raises.
+
+Before either, a date that is plainly the common shape in ASCII and spaces
+(``Tue, 3 Feb 2026 09:14:00 +0000``) is matched as it is, without cleaning it
+first; it gives what the general way would (tests/unit/test_parse_equivalence.py),
+and anything else, or anything it cannot build, goes the general way.
 """
 
 from __future__ import annotations
@@ -25,31 +30,74 @@ _COMMON = re.compile(
     r"\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?"
     r"\s+([+-])(\d{2})(\d{2})(?:\s*\([^()]*\))?\s*"
 )
+# The common shape again, in ASCII only and spaces only (no cleaning needed).
+_PLAIN = re.compile(
+    r" *(?:[A-Za-z]{3}, *)?([0-9]{1,2}) +([A-Za-z]{3}) +([0-9]{4}) +([0-9]{2}):([0-9]{2})"
+    r"(?::([0-9]{2}))? +([+-])([0-9]{2})([0-9]{2})(?: *\([ -'*-~]*\))? *"
+)
 
 
 def parse_date(value: str | None) -> datetime | None:
     if value is None:
         return None
+    found = _plain(value)
+    return found if found is not None else _general(value)
+
+
+def _plain(value: str) -> datetime | None:
+    """What ``_general`` gives for a date in plain printable ASCII, or None.
+
+    What ``_PLAIN`` matches is printable ASCII, which ``clean`` leaves as it is but
+    for the outer spaces (up to 200 characters), and is a subset of what ``_COMMON``
+    matches, with the same groups; anything else is left to ``_general``.
+    """
+    if len(value) > 200:
+        return None
+    match = _PLAIN.fullmatch(value)
+    return _build(match.groups()) if match else None
+
+
+def _general(value: str) -> datetime | None:
     text = clean(value, 200)
     match = _COMMON.fullmatch(text)
     if match:
-        day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
-        offset = timedelta(hours=int(zone_h), minutes=int(zone_m))
-        month_number = _MONTHS.get(month.lower())
-        if month_number is not None:
-            try:
-                return datetime(
-                    int(year),
-                    month_number,
-                    int(day),
-                    int(hour),
-                    int(minute),
-                    int(second or 0),
-                    tzinfo=timezone(-offset if sign == "-" else offset),
-                ).astimezone(UTC)
-            except (ValueError, OverflowError):
-                pass
+        found = _build(match.groups())
+        if found is not None:
+            return found
     return _slow(text)
+
+
+def _build(groups: tuple[str | None, ...]) -> datetime | None:
+    """The UTC moment of ``_COMMON``'s groups, or None (no such month, day or time)."""
+    day, month, year, hour, minute, second, sign, zone_h, zone_m = groups
+    assert day and month and year and hour and minute and sign and zone_h and zone_m
+    month_number = _MONTHS.get(month.lower())
+    if month_number is None:
+        return None
+    try:
+        if zone_h == "00" and zone_m == "00":
+            # UTC already: what the general form below gives for a zero offset, quicker.
+            return datetime(
+                int(year),
+                month_number,
+                int(day),
+                int(hour),
+                int(minute),
+                int(second or 0),
+                tzinfo=UTC,
+            )
+        offset = timedelta(hours=int(zone_h), minutes=int(zone_m))
+        return datetime(
+            int(year),
+            month_number,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            tzinfo=timezone(-offset if sign == "-" else offset),
+        ).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _slow(text: str) -> datetime | None:
@@ -69,5 +117,11 @@ def received_date(value: str | None) -> datetime | None:
     """The time stamp after the last ``;`` of a Received: header."""
     if value is None:
         return None
-    _, semicolon, when = clean(value, 2000).rpartition(";")
+    _, semicolon, when = _received_text(value).rpartition(";")
     return parse_date(when) if semicolon else None
+
+
+def _received_text(value: str) -> str:
+    # Cleaning never lengthens ASCII nor touches a ";", and the date is cleaned again
+    # on its own: so up to 2,000 ASCII characters, cutting first gives the same date.
+    return value if len(value) <= 2000 and value.isascii() else clean(value, 2000)

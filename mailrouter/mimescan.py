@@ -34,6 +34,8 @@ _CONTENT_FIELDS = ("content-type", "content-disposition", "content-transfer-enco
 # RFC 5322 ftext: printable US-ASCII except the colon.
 _FIELD_NAME = re.compile(r"[!-9;-~]+")
 _OPAQUE_ENCODINGS = frozenset({"base64", "quoted-printable"})
+# A line break that starts a new field (not a continuation line).
+_FIELD_START = re.compile(r"\r\n(?![ \t])")
 
 
 class LimitExceeded(Exception):
@@ -85,11 +87,14 @@ class _Walk:
     defects: list[str] = field(default_factory=list)
 
     def check_time(self) -> None:
-        if self.limits.clock() > self.limits.deadline:
-            raise LimitExceeded(
-                f"parsing took longer than {self.limits.timeout_seconds:g} s "
-                "(limits.parse_timeout_seconds)"
-            )
+        _check_time(self.limits)
+
+
+def _check_time(limits: Limits) -> None:
+    if limits.clock() > limits.deadline:
+        raise LimitExceeded(
+            f"parsing took longer than {limits.timeout_seconds:g} s (limits.parse_timeout_seconds)"
+        )
 
 
 def header_end(raw: bytes, start: int, end: int) -> tuple[int, int]:
@@ -127,11 +132,51 @@ def split_fields(block: bytes) -> tuple[dict[str, list[str]], list[str]]:
     white space. A line that is neither is recorded as a defect and skipped
     (the standard library would end the header block there instead).
     """
+    text = block.decode("ascii", "surrogateescape")
+    return _plain_fields(text) or _split_lines(text)
+
+
+def _plain_fields(text: str) -> tuple[dict[str, list[str]], list[str]] | None:
+    """``_split_lines`` of a block that is plainly well-formed, quicker; else None.
+
+    Plainly well-formed: every line ends in CRLF, there is no other CR or LF, each
+    line is a field or the continuation of one, and each name is ftext.
+    """
+    lines = text.count("\r\n")
+    if not lines or not text.endswith("\r\n") or text.count("\n") != lines:
+        return None
+    if text.count("\r") != lines or text[0] in " \t":
+        return None
+    text = text[:-2]
+    folded = "\r\n " in text or "\r\n\t" in text
+    fields: dict[str, list[str]] = {}
+    names: list[str] = []
+    # A field with its continuation lines, joined by CRLF as the line loop joins them.
+    for entry in _FIELD_START.split(text) if folded else text.split("\r\n"):
+        name, colon, value = entry.partition(":")
+        name = name.rstrip(" \t")
+        if not colon or not name:
+            return None
+        names.append(name)
+        name = name.lower()
+        value = value.lstrip(" \t")
+        if name in fields:
+            fields[name].append(value)
+        else:
+            fields[name] = [value]
+    # Every name ftext: printable ASCII but the space (a colon cannot be in one).
+    every = "".join(names)
+    if not (every.isascii() and every.isprintable()) or " " in every:
+        return None
+    return fields, []
+
+
+def _split_lines(text: str) -> tuple[dict[str, list[str]], list[str]]:
     fields: dict[str, list[str]] = {}
     defects: list[str] = []
     name: str | None = None
     value: list[str] = []
-    for raw_line in block.decode("ascii", "surrogateescape").split("\n"):
+    for raw_line in text.split("\n"):
         line = raw_line.removesuffix("\r")
         if not line:
             continue
@@ -154,6 +199,44 @@ def split_fields(block: bytes) -> tuple[dict[str, list[str]], list[str]]:
     if name is not None:
         fields.setdefault(name, []).append("\r\n".join(value))
     return fields, defects
+
+
+def scan_fields(
+    raw: bytes, fields: Mapping[str, Sequence[str]], body_start: int, limits: Limits
+) -> Structure:
+    """``scan`` of a message whose top-level header fields are ``fields``.
+
+    Most messages are one part of text, neither an attachment nor named: that is
+    read from the raw Content-Type alone, as ``scan`` would read it, without
+    building the ``Message`` that ``scan`` asks its parameters of.
+    """
+    if _plain_leaf(fields):
+        _check_time(limits)
+        return _ONE_PART
+    return scan(raw, content_headers(fields), body_start, limits)
+
+
+_ONE_PART = Structure(parts=1, depth=1, attachments=(), attachment_count=0, defects=())
+
+
+def _plain_leaf(fields: Mapping[str, Sequence[str]]) -> bool:
+    """Whether ``scan`` would see one leaf without a disposition or a name (top level)."""
+    if fields.get("content-disposition"):
+        return False
+    values = fields.get("content-type")
+    if not values:
+        return True  # text/plain by default
+    value = values[0]
+    if not value.isascii():
+        return False
+    value = value.lower()
+    if "name" in value:
+        return False
+    # As Message.get_content_type reads it: the part before any parameters.
+    ctype = value.partition(";")[0].strip()
+    if ctype.count("/") != 1:
+        return True  # text/plain again
+    return ctype != "message/rfc822" and not ctype.startswith("multipart/")
 
 
 def scan(raw: bytes, top: Message, body_start: int, limits: Limits) -> Structure:

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import Message
 
 from mailrouter import recipients
 from mailrouter.config import LimitSettings
@@ -32,9 +31,9 @@ from mailrouter.mimescan import (
     AttachmentInfo,
     LimitExceeded,
     Limits,
-    content_headers,
+    Structure,
     header_end,
-    scan,
+    scan_fields,
     split_fields,
 )
 from mailrouter.recipients import ParsedAddress
@@ -107,7 +106,7 @@ class ParsedMessage:
         return tuple(a.address for a in self.addresses if a.role not in ("from", "reply-to"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _HeaderFields:
     message_id: str | None
     sender: ParsedAddress | None
@@ -121,12 +120,8 @@ class _HeaderFields:
     headers: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    parts: int = 1
-    depth: int = 1
-    attachments: tuple[AttachmentInfo, ...] = ()
-    defects: tuple[str, ...] = ()
+# The shape of a message that was not scanned (quarantined before its MIME was read).
+_UNSCANNED = Structure(parts=1, depth=1, attachments=(), attachment_count=0, defects=())
 
 
 def parse(
@@ -141,7 +136,7 @@ def parse(
     view = memoryview(raw)
     header_stop, body_start = header_end(raw, 0, len(raw))
     top, fields, defects, reasons = _read_headers(raw, header_stop, limits, fold_subaddress)
-    shape = _Shape()
+    shape = _UNSCANNED
     if not reasons:
         bounds = Limits(
             limits.max_parts,
@@ -178,29 +173,28 @@ def parse(
 
 def _read_headers(
     raw: bytes, header_stop: int, limits: LimitSettings, fold_subaddress: bool
-) -> tuple[Message, _HeaderFields, list[str], list[str]]:
-    """The top-level Content-* headers, the record's fields, defects and quarantine reasons."""
+) -> tuple[Mapping[str, Sequence[str]], _HeaderFields, list[str], list[str]]:
+    """The top-level header fields, the record's fields, defects and quarantine reasons."""
     try:
         fields, defects = split_fields(raw[: min(header_stop, MAX_HEADER_BYTES)])
         reasons = _size_problems(raw, header_stop, fields, limits)
-        return content_headers(fields), _fields(fields, fold_subaddress), defects, reasons
+        return fields, _fields(fields, fold_subaddress), defects, reasons
     # Hostile input: any failure here quarantines the message and never propagates.
     except Exception as exc:
         reason = f"unreadable headers: {type(exc).__name__}: {exc}"
-        return Message(), _fields({}, fold_subaddress), [], [reason]
+        return {}, _fields({}, fold_subaddress), [], [reason]
 
 
 def _scan(
-    raw: bytes, headers: Message, body_start: int, bounds: Limits
-) -> tuple[_Shape, list[str]]:
+    raw: bytes, headers: Mapping[str, Sequence[str]], body_start: int, bounds: Limits
+) -> tuple[Structure, list[str]]:
     try:
-        found = scan(raw, headers, body_start, bounds)
+        return scan_fields(raw, headers, body_start, bounds), []
     except LimitExceeded as exc:
-        return _Shape(), [str(exc)]
+        return _UNSCANNED, [str(exc)]
     # As above: a scan failure is a quarantine reason, not a crash.
     except Exception as exc:
-        return _Shape(), [f"unreadable MIME structure: {type(exc).__name__}: {exc}"]
-    return _Shape(found.parts, found.depth, found.attachments, found.defects), []
+        return _UNSCANNED, [f"unreadable MIME structure: {type(exc).__name__}: {exc}"]
 
 
 def _size_problems(
@@ -221,28 +215,29 @@ def _size_problems(
     return problems
 
 
+def _first(fields: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = fields.get(name)
+    return values[0] if values else None
+
+
+def _optional(fields: Mapping[str, Sequence[str]], name: str, limit: int) -> str | None:
+    value = _first(fields, name)
+    return (clean(value, limit) or None) if value is not None else None
+
+
 def _fields(fields: Mapping[str, Sequence[str]], fold_subaddress: bool) -> _HeaderFields:
     addresses = recipients.extract(fields, fold_subaddress=fold_subaddress)
-
-    def first(name: str) -> str | None:
-        values = fields.get(name)
-        return values[0] if values else None
-
-    def optional(name: str, limit: int) -> str | None:
-        value = first(name)
-        return (clean(value, limit) or None) if value is not None else None
-
     kept = {name: display(fields[name][0], 1000) for name in KEPT_HEADERS if name in fields}
     return _HeaderFields(
-        message_id=optional("message-id", 998),
+        message_id=_optional(fields, "message-id", 998),
         sender=next((a for a in addresses if a.role == "from"), None),
         addresses=addresses,
-        subject=display(first("subject"), 4000),
-        date=parse_date(first("date")),
-        received_at=received_date(first("received")),
-        in_reply_to=optional("in-reply-to", 4000),
-        references=optional("references", 20000),
-        authentication_results=optional("authentication-results", 8000),
+        subject=display(_first(fields, "subject"), 4000),
+        date=parse_date(_first(fields, "date")),
+        received_at=received_date(_first(fields, "received")),
+        in_reply_to=_optional(fields, "in-reply-to", 4000),
+        references=_optional(fields, "references", 20000),
+        authentication_results=_optional(fields, "authentication-results", 8000),
         # A plain dict (typed read-only): parsed records cross to the parsing process.
         headers=kept,
     )

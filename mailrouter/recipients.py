@@ -58,15 +58,16 @@ def normalise(address: str, *, fold_subaddress: bool) -> str | None:
 
 
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
-    values = [unescape(v) for v in values]
     if len(values) == 1:
-        if simple := _SIMPLE_VALUE.fullmatch(values[0]):
+        value = values[0] if values[0].isascii() else unescape(values[0])
+        if simple := _SIMPLE_VALUE.fullmatch(value):
             return [("", simple.group(1))]
-        if named := _NAMED_VALUE.fullmatch(values[0]):
+        if named := _NAMED_VALUE.fullmatch(value):
             quoted, plain, address = named.groups()
             # As email.utils does: quoted names verbatim, plain ones with spaces collapsed.
             return [(quoted if quoted is not None else " ".join(plain.split()), address)]
-    return getaddresses(values)
+        return getaddresses([value])
+    return getaddresses([unescape(v) for v in values])
 
 
 def extract(
