@@ -43,6 +43,25 @@ def test_upgrade_is_idempotent_and_required(db_url: str) -> None:
         engine.dispose()
 
 
+def test_postgresql_compresses_raw_bytes_with_lz4_where_it_can(postgres_url: str) -> None:
+    engine = db.make_engine(postgres_url)
+    try:
+        db.upgrade(engine)
+        with engine.connect() as conn:
+            has_lz4 = conn.exec_driver_sql(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            ).scalar()
+            method = conn.exec_driver_sql(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'raw_messages'::regclass AND attname = 'data'"
+            ).scalar()
+        # 'l': lz4; '' (or NUL): the server's default, pglz, where lz4 was not built in.
+        assert method == "l" if has_lz4 else method in ("", "\x00")
+    finally:
+        engine.dispose()
+
+
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     engine = db.make_engine(f"sqlite:///{tmp_path}/x.sqlite3")
     with engine.connect() as conn:
