@@ -30,6 +30,7 @@ _COMMON = re.compile(
     r"\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?"
     r"\s+([+-])(\d{2})(\d{2})(?:\s*\([^()]*\))?\s*"
 )
+_MONTH_NUMBERS = {name: f"{number:02d}" for name, number in _MONTHS.items()}
 # The common shape again, in ASCII only and spaces only (no cleaning needed).
 _PLAIN = re.compile(
     r" *(?:[A-Za-z]{3}, *)?([0-9]{1,2}) +([A-Za-z]{3}) +([0-9]{4}) +([0-9]{2}):([0-9]{2})"
@@ -54,7 +55,19 @@ def _plain(value: str) -> datetime | None:
     if len(value) > 200:
         return None
     match = _PLAIN.fullmatch(value)
-    return _build(match.groups()) if match else None
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
+    month_number = _MONTH_NUMBERS.get(month.lower())
+    if month_number is None or hour >= "24":
+        return None
+    # ISO 8601 text, which datetime reads in C: the same checks as datetime() makes.
+    iso = f"{year}-{month_number}-{day:0>2}T{hour}:{minute}:{second or '00'}{sign}{zone_h}:{zone_m}"
+    try:
+        found = datetime.fromisoformat(iso)
+        return found if found.tzinfo is UTC else found.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _general(value: str) -> datetime | None:
@@ -74,19 +87,8 @@ def _build(groups: tuple[str | None, ...]) -> datetime | None:
     month_number = _MONTHS.get(month.lower())
     if month_number is None:
         return None
+    offset = timedelta(hours=int(zone_h), minutes=int(zone_m))
     try:
-        if zone_h == "00" and zone_m == "00":
-            # UTC already: what the general form below gives for a zero offset, quicker.
-            return datetime(
-                int(year),
-                month_number,
-                int(day),
-                int(hour),
-                int(minute),
-                int(second or 0),
-                tzinfo=UTC,
-            )
-        offset = timedelta(hours=int(zone_h), minutes=int(zone_m))
         return datetime(
             int(year),
             month_number,

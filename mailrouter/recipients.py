@@ -82,10 +82,11 @@ def extract(
             continue
         for name, address in _pairs(values):
             key = normalise(address, fold_subaddress=fold_subaddress)
-            if key is None or len(key) > 320 or (role, key) in seen:
+            if key is None or len(key) > 320 or (pair := (role, key)) in seen:
                 continue
-            seen.add((role, key))
-            found.append(ParsedAddress(role, key, display(name, 500) or None))
+            seen.add(pair)
+            # A bare address has no name to show (display("") is "").
+            found.append(ParsedAddress(role, key, (display(name, 500) or None) if name else None))
             if len(found) >= MAX_ADDRESSES:
                 return tuple(found)
     return tuple(found)

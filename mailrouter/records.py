@@ -229,7 +229,7 @@ def message_rows(parsed: ParsedMessage, now: datetime, dialect: str) -> MessageR
         message_id=parsed.message_id,
         quarantined=parsed.quarantine_reason is not None,
         record=record,
-        addresses=tuple((a.role, a.address, a.display_name) for a in parsed.addresses),
+        addresses=tuple([(a.role, a.address, a.display_name) for a in parsed.addresses]),
     )
 
 

@@ -304,6 +304,7 @@ _DATE_WORDS = st.sampled_from(
         *("Tue,", "tue,", "Tue", "3", "03", "31", "123", "Feb", "FEB", "Xyz", "2026", "26", "0001"),
         *("09:14", "09:14:00", "9:14:00", "09:14:60", "25:00", "+0000", "-0000", "+0100", "-0830"),
         *("+9999", "+00", "GMT", "(UTC)", "()", "(a(b)c)", "(\xe9)", "\u0663", "\x00", "\x0b", ""),
+        *("24:00", "23:59:59", "00:00:00", "29", "9999", "Dec", "+0160", "+2359", "-2400", "+0099"),
     ]
 )
 _BLANKS = st.sampled_from([" ", "  ", "\t", "\r\n ", "", "\xa0"])
@@ -416,4 +417,30 @@ def test_quick_single_part_agrees(headers: list[tuple[str, str]]) -> None:
     limits = Limits(10, 5, time.monotonic() + 60, 60)
     assert scan_fields(raw, fields, body_start, limits) == scan(
         raw, content_headers(fields), body_start, limits
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.tuples(
+        st.integers(0, 39),
+        st.sampled_from(["Jan", "feb", "MAR", "Dec", "Foo"]),
+        st.sampled_from([1, 1970, 2024, 2026, 9999]),
+        st.integers(0, 29),
+        st.integers(0, 69),
+        st.one_of(st.none(), st.integers(0, 69)),
+        st.sampled_from("+-"),
+        st.integers(0, 29),
+        st.integers(0, 99),
+    )
+)
+def test_quick_well_formed_dates_agree(parts: tuple[object, ...]) -> None:
+    day, month, year, hour, minute, second, sign, zone_h, zone_m = parts
+    seconds = "" if second is None else f":{second:02}"
+    text = (
+        f"Tue, {day} {month} {year:04} {hour:02}:{minute:02}{seconds} {sign}{zone_h:02}{zone_m:02}"
+    )
+    quick = maildates._plain(text)
+    assert repr(quick if quick is not None else maildates._general(text)) == repr(
+        maildates._general(text)
     )
