@@ -230,7 +230,8 @@ def _fields(fields: Mapping[str, Sequence[str]], fold_subaddress: bool) -> _Head
     kept = {name: display(fields[name][0], 1000) for name in KEPT_HEADERS if name in fields}
     return _HeaderFields(
         message_id=_optional(fields, "message-id", 998),
-        sender=next((a for a in addresses if a.role == "from"), None),
+        # ``extract`` lists From: addresses first (ROLES order): the first one, if any.
+        sender=addresses[0] if addresses and addresses[0].role == "from" else None,
         addresses=addresses,
         subject=display(_first(fields, "subject"), 4000),
         date=parse_date(_first(fields, "date")),

@@ -18,6 +18,7 @@ from mailrouter.headertext import display, unescape
 
 MAX_ADDRESSES = 500
 ROLES = (
+    # First: the sender is the first address, if it has the "from" role (parsing).
     ("from", "from"),
     ("to", "to"),
     ("cc", "cc"),
