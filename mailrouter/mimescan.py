@@ -219,13 +219,13 @@ def scan_fields(
 _ONE_PART = Structure(parts=1, depth=1, attachments=(), attachment_count=0, defects=())
 
 
-def _plain_leaf(fields: Mapping[str, Sequence[str]]) -> bool:
-    """Whether ``scan`` would see one leaf without a disposition or a name (top level)."""
+def _plain_leaf(fields: Mapping[str, Sequence[str]], default: str = "text/plain") -> bool:
+    """Whether ``scan`` would see a leaf without a disposition or a name in ``fields``."""
     if fields.get("content-disposition"):
         return False
     values = fields.get("content-type")
     if not values:
-        return True  # text/plain by default
+        return default == "text/plain"  # message/rfc822 in a digest
     value = values[0]
     if not value.isascii():
         return False
@@ -242,10 +242,13 @@ def _plain_leaf(fields: Mapping[str, Sequence[str]]) -> bool:
 def scan(raw: bytes, top: Message, body_start: int, limits: Limits) -> Structure:
     """Walk the MIME tree of ``raw`` whose top-level headers are ``top``."""
     walk = _Walk(raw, limits)
-    stack: list[tuple[Message, int, int, int]] = [(top, body_start, len(raw), 1)]
+    # None for a part known to be a plain leaf (``_plain_leaf``): nothing to note.
+    stack: list[tuple[Message | None, int, int, int]] = [(top, body_start, len(raw), 1)]
     while stack:
         walk.check_time()
         headers, start, end, depth = stack.pop()
+        if headers is None:
+            continue
         children = _children(walk, headers, start, end)
         if children is None:
             _note_leaf(walk, headers, start, end)
@@ -255,11 +258,12 @@ def scan(raw: bytes, top: Message, body_start: int, limits: Limits) -> Structure
                 f"MIME nesting deeper than {limits.max_depth} (limits.max_mime_depth)"
             )
         walk.depth = max(walk.depth, depth + 1)
-        default = "message/rfc822" if headers.get_content_type() == "multipart/digest" else None
+        digest = headers.get_content_type() == "multipart/digest"
+        default = "message/rfc822" if digest else "text/plain"
         for child_start, child_end in reversed(children):
             block_end, child_body = header_end(raw, child_start, child_end)
             fields, _ = split_fields(raw[child_start:block_end])
-            child = content_headers(fields, default or "text/plain")
+            child = None if _plain_leaf(fields, default) else content_headers(fields, default)
             stack.append((child, child_body, child_end, depth + 1))
     return Structure(
         parts=walk.parts,

@@ -49,7 +49,7 @@ QUICK_PATHS = (
     (headertext, "_plain_display", lambda value, limit: None),
     (headertext, "_plain_clean", lambda value, limit: None),
     (mimescan, "_plain_fields", lambda text: None),
-    (mimescan, "_plain_leaf", lambda fields: False),
+    (mimescan, "_plain_leaf", lambda fields, default="text/plain": False),
     (records, "_sqlite_converters", lambda: None),
 )
 
@@ -444,3 +444,30 @@ def test_quick_well_formed_dates_agree(parts: tuple[object, ...]) -> None:
     assert repr(quick if quick is not None else maildates._general(text)) == repr(
         maildates._general(text)
     )
+
+
+_PART_HEADERS = st.lists(
+    st.tuples(
+        st.sampled_from(["Content-Type", "Content-Disposition", "Content-Transfer-Encoding"]),
+        st.sampled_from([*_CONTENT_TYPES, "attachment; filename=a", "inline", "base64", "x/y/z"]),
+    ),
+    max_size=2,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["mixed", "digest", "alternative"]), st.lists(_PART_HEADERS, max_size=4))
+def test_quick_leaves_in_multiparts_agree(kind: str, parts: list[list[tuple[str, str]]]) -> None:
+    body = "".join(
+        "--b\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\nx\r\n"
+        for headers in parts
+    )
+    raw = f'Content-Type: multipart/{kind}; boundary="b"\r\n\r\n{body}--b--\r\n'.encode(
+        "utf-8", "surrogateescape"
+    )
+    header_stop, body_start = header_end(raw, 0, len(raw))
+    fields, _ = mimescan.split_fields(raw[:header_stop])
+    limits = Limits(50, 5, time.monotonic() + 60, 60)
+    quick = scan(raw, content_headers(fields), body_start, limits)
+    with general_only():
+        assert quick == scan(raw, content_headers(fields), body_start, limits)
