@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailrouter import headertext, maildates, mimescan, records
+from mailrouter import headertext, maildates, mimescan, recipients, records
 from mailrouter.config import LimitSettings
 from mailrouter.headertext import clean, display
 from mailrouter.maildates import parse_date, received_date
@@ -51,6 +51,7 @@ QUICK_PATHS = (
     (mimescan, "_plain_fields", lambda text: None),
     (mimescan, "_plain_leaf", lambda fields, default="text/plain": False),
     (records, "_sqlite_converters", lambda: None),
+    (recipients, "_plain_pair", lambda value, fold_subaddress: None),
 )
 
 
@@ -471,3 +472,33 @@ def test_quick_leaves_in_multiparts_agree(kind: str, parts: list[list[tuple[str,
     quick = scan(raw, content_headers(fields), body_start, limits)
     with general_only():
         assert quick == scan(raw, content_headers(fields), body_start, limits)
+
+
+_ADDRESS_PIECES = st.sampled_from(
+    [
+        *("a", "Jo", "x.y", "+tag", "@", "@@", ".", "-", "example.org", "EXAMPLE.org.", "b\u00fc"),
+        *(" ", "  ", "\t", "<", ">", '"', "\\", ",", ";", ":", "(", ")", "[", "]", "=?", "\r\n "),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        st.lists(_ADDRESS_PIECES, max_size=12).map("".join),
+        st.builds(
+            lambda name, address, spaces: f"{spaces}{name}{spaces}<{address}>{spaces}",
+            st.sampled_from(["", "Jo", '"Bloggs, Jo"', "  Jo   Bloggs ", '"', '"a\\"', "<"]),
+            st.sampled_from(["a@b.c", "A.B+x@Example.ORG.", "a@b@c", "a b@c", "@b", "a@"]),
+            st.sampled_from(["", " ", "\t", "\r\n "]),
+        ),
+    ),
+    st.booleans(),
+)
+def test_quick_address_values_agree(value: str, fold: bool) -> None:
+    quick = recipients._plain_pair(value, fold)
+    if quick is not None:
+        pairs = recipients._pairs([value])
+        assert [(name, recipients.normalise(a, fold_subaddress=fold)) for name, a in pairs] == [
+            quick
+        ]
