@@ -66,6 +66,9 @@ Parser = Callable[[Sequence[bytes], datetime], Awaitable[list[MessageRows]]]
 _Ahead = tuple[Batch, "asyncio.Future[list[ingest.Prepared]]"]
 # Fetched batches waiting to be stored, at most: memory is bounded by batch_bytes x this.
 PIPELINE = 2
+# A drain's first batch is small, so storing starts while the next are fetched and parsed
+# (a 500-message first batch held the first commit back ~60 ms, ~3 % of a 10,000 backlog).
+FIRST_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,9 +266,11 @@ class FolderWatcher:
         ahead: asyncio.Queue[_Ahead | None],
         halt: asyncio.Event,
     ) -> None:
+        limit = min(FIRST_BATCH, self.ctx.options.batch_messages)
         try:
             while True:
-                batch = await self._fetch(source, cursor)
+                batch = await self._fetch(source, cursor, limit)
+                limit = self.ctx.options.batch_messages
                 await ahead.put((batch, asyncio.ensure_future(self.ctx.prepare(batch))))
                 if not batch.more or self.ctx.stop.is_set() or halt.is_set():
                     break
@@ -276,12 +281,12 @@ class FolderWatcher:
             raise
         await ahead.put(None)
 
-    async def _fetch(self, source: MailSource, cursor: Cursor) -> Batch:
+    async def _fetch(self, source: MailSource, cursor: Cursor, limit: int) -> Batch:
         options = self.ctx.options
         return await self.ctx.call(
             source.fetch,
             cursor,
-            max_messages=options.batch_messages,
+            max_messages=limit,
             max_bytes=options.batch_bytes,
             resync_limit=options.resync_limit,
         )
