@@ -33,14 +33,19 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN = re.compile(
     rf"{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9-]{{1,63}}\.)*[A-Za-z0-9-]{{1,63}}\.?", re.ASCII
 )
-_SIMPLE_VALUE = re.compile(r"\s*<?([^\s<>,;:\"()\[\]\\]+@[^\s<>,;:\"()\[\]\\]+)>?\s*")
-# One "Display Name <local@domain>" with a plain or plainly quoted name.
-_NAME = r'\s*(?:"([^"\\]*)"|([^"\\,;:<>@()\[\]]*?))\s*'
-_NAMED_VALUE = re.compile(_NAME + r'<([^\s<>,;:"()\[\]\\]+@[^\s<>,;:"()\[\]\\]+)>\s*')
-# The two again with a plain address (``_PLAIN``): what _pairs and normalise read
-# alike (its address characters are a subset of theirs), in one match.
-_SIMPLE_PLAIN = re.compile(rf"\s*<?({_PLAIN.pattern})>?\s*")
-_NAMED_PLAIN = re.compile(rf"{_NAME}<({_PLAIN.pattern})>\s*")
+# One address, or one "Display Name <address>" with a plain or plainly quoted name,
+# read without email.utils. These once were
+#   \s*<?(A+@A+)>?\s*
+#   \s*(?:"([^"\\]*)"|([^"\\,;:<>@()\[\]]*?))\s*<(A+@A+)>\s*
+# (A: [^\s<>,;:"()\[\]\\]), whose backtracking took time quadratic in a hostile value
+# (17 s for 40 KB of "a@a@...a@ x", 50 s for a name of 100 KB of blanks). The forms
+# below cannot backtrack into a run they have read (possessive and atomic), so they
+# take linear time; they match what those matched, with the same address and a name
+# that may keep the blanks before "<", which collapsing drops anyway
+# (tests/unit/test_parse_equivalence.py).
+_A = r'[^\s<>,;:"()\[\]\\]'
+_SIMPLE_VALUE = re.compile(rf"\s*+<?((?>{_A}+@{_A}+))>?\s*")
+_NAMED_VALUE = re.compile(rf'\s*+(?:"([^"\\]*)"|([^"\\,;:<>@()\[\]]*+))\s*+<((?>{_A}+@{_A}+))>\s*')
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +58,12 @@ class ParsedAddress:
 def normalise(address: str, *, fold_subaddress: bool) -> str | None:
     """``addresses.try_normalize``, quicker for plain ASCII addresses."""
     if _PLAIN.fullmatch(address):
-        return _plain_key(address, fold_subaddress)
+        local, _, domain = address.rpartition("@")
+        local = local.lower()
+        if fold_subaddress and "+" in local:
+            local = local.split("+", 1)[0]
+        return f"{local}@{domain.rstrip('.').lower()}" if local else None
     return try_normalize(address, fold_subaddress=fold_subaddress)
-
-
-def _plain_key(address: str, fold_subaddress: bool) -> str | None:
-    local, _, domain = address.rpartition("@")
-    local = local.lower()
-    if fold_subaddress and "+" in local:
-        local = local.split("+", 1)[0]
-    return f"{local}@{domain.rstrip('.').lower()}" if local else None
-
-
-def _plain_pair(value: str, fold_subaddress: bool) -> tuple[str, str | None] | None:
-    """(name, key) of one plain ASCII value, as ``_pairs`` and ``normalise`` give them; else None.
-
-    ``_SIMPLE_PLAIN`` matches only what ``_SIMPLE_VALUE`` matches, with the same address,
-    and ``_NAMED_PLAIN`` only what ``_NAMED_VALUE`` matches and ``_SIMPLE_VALUE`` does not
-    (but ``<address>``, which both read as no name).
-    """
-    if not value.isascii():
-        return None
-    if simple := _SIMPLE_PLAIN.fullmatch(value):
-        return "", _plain_key(simple.group(1), fold_subaddress)
-    if named := _NAMED_PLAIN.fullmatch(value):
-        quoted, plain, address = named.groups()
-        name = quoted if quoted is not None else " ".join(plain.split())
-        return name, _plain_key(address, fold_subaddress)
-    return None
 
 
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -106,16 +89,8 @@ def extract(
         values = fields.get(header)
         if not values:
             continue
-        quick = _plain_pair(values[0], fold_subaddress) if len(values) == 1 else None
-        keyed = (
-            (quick,)
-            if quick is not None
-            else (
-                (name, normalise(address, fold_subaddress=fold_subaddress))
-                for name, address in _pairs(values)
-            )
-        )
-        for name, key in keyed:
+        for name, address in _pairs(values):
+            key = normalise(address, fold_subaddress=fold_subaddress)
             if key is None or len(key) > 320 or (pair := (role, key)) in seen:
                 continue
             seen.add(pair)
