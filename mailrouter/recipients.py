@@ -44,8 +44,13 @@ _PLAIN = re.compile(
 # that may keep the blanks before "<", which collapsing drops anyway
 # (tests/unit/test_parse_equivalence.py).
 _A = r'[^\s<>,;:"()\[\]\\]'
+_NAME = r'\s*+(?:"([^"\\]*)"|([^"\\,;:<>@()\[\]]*+))\s*+'
 _SIMPLE_VALUE = re.compile(rf"\s*+<?((?>{_A}+@{_A}+))>?\s*")
-_NAMED_VALUE = re.compile(rf'\s*+(?:"([^"\\]*)"|([^"\\,;:<>@()\[\]]*+))\s*+<((?>{_A}+@{_A}+))>\s*')
+_NAMED_VALUE = re.compile(rf"{_NAME}<((?>{_A}+@{_A}+))>\s*")
+# The two again with an address normalise reads as plain (its characters are a
+# subset of A's): what _pairs and normalise read alike, in one match.
+_SIMPLE_PLAIN = re.compile(rf"\s*+<?((?>{_PLAIN.pattern}))>?\s*")
+_NAMED_PLAIN = re.compile(rf"{_NAME}<((?>{_PLAIN.pattern}))>\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +63,34 @@ class ParsedAddress:
 def normalise(address: str, *, fold_subaddress: bool) -> str | None:
     """``addresses.try_normalize``, quicker for plain ASCII addresses."""
     if _PLAIN.fullmatch(address):
-        local, _, domain = address.rpartition("@")
-        local = local.lower()
-        if fold_subaddress and "+" in local:
-            local = local.split("+", 1)[0]
-        return f"{local}@{domain.rstrip('.').lower()}" if local else None
+        return _plain_key(address, fold_subaddress)
     return try_normalize(address, fold_subaddress=fold_subaddress)
+
+
+def _plain_key(address: str, fold_subaddress: bool) -> str | None:
+    local, _, domain = address.rpartition("@")
+    local = local.lower()
+    if fold_subaddress and "+" in local:
+        local = local.split("+", 1)[0]
+    return f"{local}@{domain.rstrip('.').lower()}" if local else None
+
+
+def _plain_pair(value: str, fold_subaddress: bool) -> tuple[str, str | None] | None:
+    """(name, key) of one plain ASCII value as ``_pairs`` and ``normalise`` give them, or None.
+
+    ``_SIMPLE_PLAIN`` matches only what ``_SIMPLE_VALUE`` matches, with the same address;
+    ``_NAMED_PLAIN`` only what ``_NAMED_VALUE`` matches, with the same groups, and what
+    ``_SIMPLE_VALUE`` does not (but ``<address>``, a pair without a name either way).
+    """
+    if not value.isascii():
+        return None
+    if simple := _SIMPLE_PLAIN.fullmatch(value):
+        return "", _plain_key(simple.group(1), fold_subaddress)
+    if named := _NAMED_PLAIN.fullmatch(value):
+        quoted, plain, address = named.groups()
+        name = quoted if quoted is not None else " ".join(plain.split())
+        return name, _plain_key(address, fold_subaddress)
+    return None
 
 
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -89,8 +116,16 @@ def extract(
         values = fields.get(header)
         if not values:
             continue
-        for name, address in _pairs(values):
-            key = normalise(address, fold_subaddress=fold_subaddress)
+        quick = _plain_pair(values[0], fold_subaddress) if len(values) == 1 else None
+        keyed = (
+            (quick,)
+            if quick is not None
+            else (
+                (name, normalise(address, fold_subaddress=fold_subaddress))
+                for name, address in _pairs(values)
+            )
+        )
+        for name, key in keyed:
             if key is None or len(key) > 320 or (pair := (role, key)) in seen:
                 continue
             seen.add(pair)

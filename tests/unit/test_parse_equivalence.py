@@ -52,6 +52,7 @@ QUICK_PATHS = (
     (mimescan, "_plain_fields", lambda text: None),
     (mimescan, "_plain_leaf", lambda fields, default="text/plain": False),
     (records, "_sqlite_converters", lambda: None),
+    (recipients, "_plain_pair", lambda value, fold_subaddress: None),
 )
 
 
@@ -298,6 +299,8 @@ def test_quick_paths_are_taken_for_common_mail() -> None:
     assert headertext._plain_display(fields["subject"][0], 4000) is not None
     assert headertext._plain_clean(fields["message-id"][0], 998) is not None
     assert records._sqlite_converters() is not None
+    assert recipients._plain_pair(fields["from"][0], False) is not None
+    assert recipients._plain_pair(fields["to"][0], False) is not None
 
 
 _DATE_WORDS = st.sampled_from(
@@ -513,10 +516,17 @@ def test_address_values_read_as_the_patterns_read_them(value: str) -> None:
     simple, linear = _SIMPLE_VALUE.fullmatch(value), recipients._SIMPLE_VALUE.fullmatch(value)
     assert (linear.group(1) if linear else None) == (simple.group(1) if simple else None)
     assert _named(recipients._NAMED_VALUE, value) == _named(_NAMED_VALUE, value)
+    for fold in (False, True):
+        quick = recipients._plain_pair(value, fold)
+        if quick is not None:
+            pairs = recipients._pairs([value])
+            keys = [(name, recipients.normalise(a, fold_subaddress=fold)) for name, a in pairs]
+            assert keys == [quick]
 
 
 def test_address_values_are_read_in_linear_time() -> None:
     started = time.process_time()
     for value in ("a@" * 20000 + " x", "Jo" + " " * 20000 + "<a@b", '"' + "<" * 20000 + ">"):
         recipients._pairs([value])
+        recipients._plain_pair(value, False)
     assert time.process_time() - started < 2.0
