@@ -208,8 +208,7 @@ COMPLAINT_CUES: tuple[Cue, ...] = (
         # A councillor's or officer's conduct put to those who police it, in any words.
         "conduct-standards",
         r"\b(?:Monitoring\s+Officer|standards\s+(?:committee|board|panel|people|team|officer"
-        r"|sub-?committee|commissioner)|code\s+of\s+conduct|(?:councillor|cllr|member)'?s?\s+"
-        r"(?:conduct|behaviou?r))\b",
+        r"|sub-?committee|commissioner)|code\s+of\s+conduct)\b",
         0.6,
         not_a_complaint,
     ),

@@ -127,7 +127,7 @@ GRIEVANCE_CUES: tuple[Cue, ...] = (
     cue(
         # Harm done by the council's own people or contractors.
         "council-caused-damage",
-        r"\b(?:your|the\s+council's|council)\s+(?:[\w-]+\s+){0,2}?(?:contractors?|workers?|crew"
+        r"\b(?:your|council(?:'s)?)\s+(?:[\w-]+\s+){0,2}?(?:contractors?|workers?|crew"
         r"|men|lorry|van|officers?|staff|team|operatives?|strimmer|mower|vehicle|bin\s+men)"
         r"(?:'s)?\s+(?:[\w-]+\s+){0,3}?(?:broke|broken|damaged|smashed|cracked|dented|scratched"
         r"|threw|flung|thrown"
@@ -177,11 +177,11 @@ REDRESS_CUES: tuple[Cue, ...] = (
     cue(
         # Money back or the cost of the harm: "I'd like reimbursing", "arrange payment".
         "asks-for-money-back",
-        r"\b(?:my|the|our)\s+money\s+back\b|\breimburs\w+|\brefund\w*\b|\b(?:pay|paying|cover)\s+"
+        r"\bmoney\s+back\b|\breimburs\w+|\brefund\w*\b|\b(?:pay|paying|cover)\s+"
         r"(?:for\s+)?(?:the|my|our)\s+(?:\w+\s+)?(?:damage|repairs?|replacement|costs?|bill"
         r"|losses|invoice)\b|\barrange\s+(?:the\s+)?(?:payment|repayment|a\s+refund)\b"
         r"|\b(?:claim|claiming)\s+(?:for\s+)?(?:the\s+)?(?:cost|damage|compensation)\b"
-        r"|\b(?:do\s+the\s+job|do\s+it|come\s+(?:out|back)\s+and\s+do\s+it)\s+properly\b",
+        r"|\bjob\s+properly\b",
         0.45,
     ),
     cue(
