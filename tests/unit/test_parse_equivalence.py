@@ -500,7 +500,7 @@ def _named(pattern: re.Pattern[str], value: str) -> tuple[str, str] | None:
     return (quoted if quoted is not None else " ".join(plain.split())), address
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.one_of(
         st.lists(_ADDRESS_PIECES, max_size=12).map("".join),
