@@ -62,7 +62,8 @@ def display(value: str | Header | None, limit: int = 2000) -> str:
     # Decoding is linear at best (quadratic inside decode_header): decode only what can
     # be shown. Encoded words shrink when decoded, so 8 x limit is always enough.
     if len(text) > limit * 8:
-        text = text[: limit * 8].rsplit(None, 1)[0]
+        # Cut at a blank, not inside an encoded word; nothing at all if it is all blanks.
+        text = next(iter(text[: limit * 8].rsplit(None, 1)), "")
     text = decode_words(text)
     text = _CONTROL.sub("", text.replace("\t", " ")).strip()
     return text[:limit]

@@ -274,3 +274,11 @@ def test_fast_address_lists_agree(name: str, local: str, domain: str) -> None:
 def test_fast_date_parsing_agrees(moment: datetime) -> None:
     text = moment.strftime("%a, %d %b %Y %H:%M:%S +0130")
     assert parse_date(text) == parsedate_to_datetime(text).astimezone(UTC)
+
+
+def test_a_huge_blank_subject_is_an_empty_subject_not_a_quarantine() -> None:
+    # Folded blank lines, over eight times the subject's limit: nothing, not an error.
+    raw = b"From: a@example.org\r\nSubject:" + b"\r\n " * 20_000 + b"\r\n\r\nbody\r\n"
+    parsed = parse(raw, LIMITS)
+    assert parsed.quarantine_reason is None
+    assert parsed.subject == ""
