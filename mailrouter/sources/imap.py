@@ -29,7 +29,11 @@ States: closed -> open (logged in, folder EXAMINEd) <-> idling; any error -> clo
   ``idle_check`` can raise on some untagged responses, its issue #519); the
   watcher ends IDLE and fetches above the cursor. A response that came in the
   same read as IDLE's continuation sits in imaplib's buffer, where ``select``
-  cannot see it, so ``start_wait`` also looks there (``Wait.ready``).
+  cannot see it, so ``start_wait`` also looks there (``Wait.ready``). New mail
+  the server announced (EXISTS) after the last SEARCH began, during a fetch of
+  the backlog, is not announced again when IDLE starts: ``start_wait`` then
+  returns ``ready`` at once instead of waiting (it used to wait for Dovecot's
+  next "still here", up to two minutes).
 - Errors map to ``TransientError`` (connection lost, timeouts, BYE, responses
   imapclient cannot parse) or ``PermanentError`` (login refused, folder
   missing, NO/BAD). After either, the watcher closes and reopens with backoff.
@@ -85,6 +89,9 @@ class ImapSource:
         # a fetch from ``_pending_after`` (the last UID this source handed out).
         self._pending: list[int] = []
         self._pending_after: int | None = None
+        # The server announced new mail (EXISTS) after the last SEARCH began: it will not
+        # announce it again, so search before waiting.
+        self._announced = False
 
     def open(self) -> None:
         self.close()
@@ -129,6 +136,7 @@ class ImapSource:
         self._uidnext = int(uidnext) if uidnext is not None else None
         self._fresh_status = True
         self._pending, self._pending_after = [], None
+        self._announced = False
 
     def _connected(self) -> IMAPClient:
         if self._client is None or self._idling:
@@ -154,7 +162,9 @@ class ImapSource:
         # Sized a batch at a time, so the first batch of a long backlog starts at once.
         candidates = pending[:max_messages]
         with _mapped("fetch"):
-            sizes = imap_bulk.sizes(client._imap, candidates)
+            sized = imap_bulk.sizes(client._imap, candidates)
+        self._announced |= sized.announced
+        sizes = sized.found
         chosen: list[int] = []
         size = examined = 0
         for uid in candidates:
@@ -175,7 +185,9 @@ class ImapSource:
         found: dict[int, bytes] = {}
         if chosen:
             with _mapped("fetch"):
-                found = imap_bulk.bodies(client._imap, chosen)
+                fetched = imap_bulk.bodies(client._imap, chosen)
+            self._announced |= fetched.announced
+            found = fetched.found
         # A UID missing from the answer was expunged meanwhile: the cursor passes it.
         messages = tuple(FetchedMessage(uid, found[uid]) for uid in chosen if uid in found)
         return Batch(messages, Cursor(self._uidvalidity, last, modseq), resync, skipped, not done)
@@ -195,8 +207,13 @@ class ImapSource:
 
     def _search(self, client: IMAPClient, after: int, cap: int | None) -> tuple[list[int], int]:
         # NOOP first: some servers announce new mail only between commands.
+        self._announced = False
         client.noop()
+        untagged = client._imap.untagged_responses
+        untagged.pop("EXISTS", None)
         uids = sorted(uid for uid in client.search(["UID", f"{after + 1}:*"]) if uid > after)
+        # Mail announced during the SEARCH may have missed it: look again before waiting.
+        self._announced = untagged.pop("EXISTS", None) is not None
         skipped = 0
         if cap is not None and len(uids) > cap:
             skipped = len(uids) - cap
@@ -205,6 +222,8 @@ class ImapSource:
 
     def start_wait(self) -> Wait:
         client = self._connected()
+        if self._announced:
+            return Wait(None, ready=True)
         if not self._can_idle:
             return Wait(None)
         with _mapped("idle"):

@@ -13,9 +13,11 @@ else (connecting, TLS, LOGIN, ENABLE, EXAMINE, SEARCH, IDLE) stays with
 imapclient.
 
 Answers are taken as the protocol frames them, never by searching the bytes: a
-message body that looks like a protocol line is just a literal's content. Any
-other untagged answer (EXISTS, EXPUNGE, FLAGS, MODSEQ under CONDSTORE) is
-skipped; an untagged BYE, a closed connection, a short literal or an unexpected
+message body that looks like a protocol line is just a literal's content. Other
+untagged answers (EXPUNGE, FLAGS, MODSEQ under CONDSTORE) are skipped, except
+that an EXISTS is reported (``Fetched.announced``): new mail the server will not
+announce again, so the caller must search once more before it waits. An untagged
+BYE, a closed connection, a short literal or an unexpected
 continuation raises ``imaplib.IMAP4.abort``, and a tagged NO or BAD raises
 ``imaplib.IMAP4.error``. After either the caller must drop the connection
 (the source does): the stream's position is then unknown.
@@ -27,11 +29,15 @@ import imaplib
 import itertools
 import re
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _LITERAL = re.compile(rb"\{(\d+)\}\r\n\Z")
+_EXISTS = re.compile(rb"\* \d+ EXISTS\r\n\Z", re.IGNORECASE)
 # Our own tag prefix, so our commands can never be confused with imaplib's.
 _TAGS = (b"MRB%d" % n for n in itertools.count(1))
 
@@ -56,19 +62,28 @@ def _line(imap: Any) -> bytes:
     return line
 
 
-def _fetch(imap: Any, uids: Sequence[int], items: str) -> list[list[bytes]]:
-    """Each untagged answer to ``UID FETCH uids items``, as [line, literal, line, ...]."""
+@dataclass(frozen=True, slots=True)
+class Fetched(Generic[T]):
+    found: dict[int, T]
+    # The server announced new mail (EXISTS) meanwhile.
+    announced: bool
+
+
+def _fetch(imap: Any, uids: Sequence[int], items: str) -> tuple[list[list[bytes]], bool]:
+    """Each FETCH answer to ``UID FETCH uids items``, as [line, literal, line, ...], and
+    whether an EXISTS came too."""
     # Untagged EXISTS/RECENT answers pile up in imaplib between SELECTs; nothing reads them.
     imap.untagged_responses.clear()
     tag = next(_TAGS)
     imap.send(b"%s UID FETCH %s %s\r\n" % (tag, uid_set(uids).encode(), items.encode()))
     answers: list[list[bytes]] = []
+    announced = False
     while True:
         line = _line(imap)
         if line.startswith(tag + b" "):
             if line[len(tag) + 1 : len(tag) + 4].upper() != b"OK ":
                 raise imaplib.IMAP4.error(f"UID FETCH {items} failed: {line[:200]!r}")
-            return answers
+            return answers, announced
         if not line.startswith(b"* "):
             raise imaplib.IMAP4.abort(f"unexpected answer to a FETCH: {line[:80]!r}")
         if line[2:6].upper() == b"BYE ":
@@ -81,24 +96,29 @@ def _fetch(imap: Any, uids: Sequence[int], items: str) -> list[list[bytes]]:
                 raise imaplib.IMAP4.abort("the connection closed inside a literal")
             line = _line(imap)
             pieces += (data, line)
-        answers.append(pieces)
+        if len(pieces) == 1 and _EXISTS.match(line):
+            announced = True
+        else:
+            answers.append(pieces)
 
 
-def sizes(imap: Any, uids: Sequence[int]) -> dict[int, int]:
+def sizes(imap: Any, uids: Sequence[int]) -> Fetched[int]:
     found: dict[int, int] = {}
-    for pieces in _fetch(imap, uids, "(UID RFC822.SIZE)"):
+    answers, announced = _fetch(imap, uids, "(UID RFC822.SIZE)")
+    for pieces in answers:
         # No literals in this answer: its text is the even pieces (just one, normally).
         text = b"".join(pieces[::2])
         uid, size = _UID.search(text), _SIZE.search(text)
         if uid and size and b" FETCH " in pieces[0]:
             found[int(uid.group(1))] = int(size.group(1))
-    return found
+    return Fetched(found, announced)
 
 
-def bodies(imap: Any, uids: Sequence[int]) -> dict[int, bytes]:
+def bodies(imap: Any, uids: Sequence[int]) -> Fetched[bytes]:
     """UID -> raw message. ``BODY.PEEK[]`` never sets ``\\Seen``."""
     found: dict[int, bytes] = {}
-    for pieces in _fetch(imap, uids, "(UID BODY.PEEK[])"):
+    answers, announced = _fetch(imap, uids, "(UID BODY.PEEK[])")
+    for pieces in answers:
         if len(pieces) < 3 or b" FETCH " not in pieces[0]:
             continue
         # Pieces alternate text, literal, text...: the body is the literal announced by
@@ -110,4 +130,4 @@ def bodies(imap: Any, uids: Sequence[int]) -> dict[int, bytes]:
         uid = next((m for p in pieces[::2] if (m := _UID.search(p))), None)
         if body is not None and uid is not None:
             found[int(uid.group(1))] = body
-    return found
+    return Fetched(found, announced)

@@ -235,6 +235,26 @@ def test_a_batch_whose_messages_were_all_expunged_moves_the_cursor_on(
     assert [m.raw for m in batch.messages] + raws == [message(3)]
 
 
+def test_mail_announced_while_fetching_is_not_left_for_the_next_notification(
+    harness: Harness, source: MailSource
+) -> None:
+    # Arrives after the search, while the rest of the backlog is fetched: IMAP announces
+    # it (EXISTS) during that fetch, and will not announce it again when IDLE starts.
+    harness.append([message(i) for i in range(3)])
+    first = fetch(source, Cursor(), n=1)
+    harness.append([message(3)])
+    batch = fetch(source, first.cursor, n=10)
+    wait = source.start_wait()
+    try:
+        announced = wait.ready
+    finally:
+        source.finish_wait()
+    raws = [m.raw for m in batch.messages]
+    if announced:
+        raws += drain(source, batch.cursor)[0]
+    assert raws[-1] == message(3)
+
+
 def test_a_new_uidvalidity_starts_a_capped_resync(harness: Harness, source: MailSource) -> None:
     harness.append([message(i) for i in range(5)])
     _, old = drain(source, Cursor())
