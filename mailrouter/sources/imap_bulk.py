@@ -38,8 +38,10 @@ _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _LITERAL = re.compile(rb"\{(\d+)\}\r\n\Z")
 _EXISTS = re.compile(rb"\* \d+ EXISTS\r\n\Z", re.IGNORECASE)
-# Our own tag prefix, so our commands can never be confused with imaplib's.
-_TAGS = (b"MRB%d" % n for n in itertools.count(1))
+# Our own tag prefix, so our commands can never be confused with imaplib's. A plain
+# counter: folders fetch from several threads, and ``next`` on it is atomic (on a
+# generator it could raise "generator already executing").
+_TAG_NUMBERS = itertools.count(1)
 
 
 def uid_set(uids: Sequence[int]) -> str:
@@ -53,6 +55,10 @@ def uid_set(uids: Sequence[int]) -> str:
         previous = uid
     parts.append(f"{start}:{previous}" if previous != start else str(start))
     return ",".join(parts)
+
+
+def new_tag() -> bytes:
+    return b"MRB%d" % next(_TAG_NUMBERS)
 
 
 def _line(imap: Any) -> bytes:
@@ -74,7 +80,7 @@ def _fetch(imap: Any, uids: Sequence[int], items: str) -> tuple[list[list[bytes]
     whether an EXISTS came too."""
     # Untagged EXISTS/RECENT answers pile up in imaplib between SELECTs; nothing reads them.
     imap.untagged_responses.clear()
-    tag = next(_TAGS)
+    tag = new_tag()
     imap.send(b"%s UID FETCH %s %s\r\n" % (tag, uid_set(uids).encode(), items.encode()))
     answers: list[list[bytes]] = []
     announced = False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import select
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Protocol
@@ -14,7 +16,7 @@ from mailrouter.config import MailboxSettings, Secret
 from mailrouter.errors import PermanentError, TransientError
 from mailrouter.sources.base import Batch, Cursor, MailSource
 from mailrouter.sources.imap import ImapSource
-from mailrouter.sources.imap_bulk import uid_set
+from mailrouter.sources.imap_bulk import new_tag, uid_set
 from mailrouter.sources.memory import MemoryFolder, MemorySource
 from mailrouter.testing.servers import free_port
 from tests.conftest import ImapAccount
@@ -343,3 +345,25 @@ def test_imap_missing_folder_is_permanent(imap_account: ImapAccount) -> None:
 def test_uid_sets_use_ranges() -> None:
     assert uid_set([1, 2, 3, 5, 7, 8]) == "1:3,5,7:8"
     assert uid_set([4]) == "4"
+
+
+def test_command_tags_are_unique_across_threads() -> None:
+    # Folders fetch from several threads at once; each command needs its own tag.
+    tags: list[list[bytes]] = [[] for _ in range(8)]
+
+    def take(into: list[bytes]) -> None:
+        into.extend(new_tag() for _ in range(20_000))
+
+    threads = [threading.Thread(target=take, args=(t,)) for t in tags]
+    # Switch threads as often as possible, so any unsafe step interleaves.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    every = [tag for taken in tags for tag in taken]
+    assert len(every) == 160_000 == len(set(every))
