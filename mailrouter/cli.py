@@ -1,11 +1,13 @@
 """The `mailrouter` command: a thin Click front that hands each command an ``App``.
 
-Every subcommand lives in ``mailrouter/commands/``; this module only wires them
-together and turns ``MailrouterError`` into a clear message and exit code 1.
+Every subcommand lives in ``mailrouter/commands/``; this module only names them
+(imported when used) and turns ``MailrouterError`` into a clear message and exit
+code 1.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -13,52 +15,54 @@ import click
 
 from mailrouter import __version__
 from mailrouter.app import App
-from mailrouter.commands import (
-    audit_cmd,
-    config_cmd,
-    contact_cmd,
-    db_cmd,
-    demo_cmd,
-    digest_cmd,
-    flags_cmd,
-    ingest_cmd,
-    models,
-    outbox_cmd,
-    register_cmd,
-    replies_cmd,
-    report_cmd,
-    retention_cmd,
-    routing_cmd,
-    run_cmd,
-    web_cmd,
-)
 from mailrouter.errors import ConfigError, MailrouterError
 
-COMMANDS: tuple[click.Command, ...] = (
-    run_cmd.run,
-    demo_cmd.demo,
-    config_cmd.check_config,
-    db_cmd.db,
-    ingest_cmd.ingest,
-    ingest_cmd.status,
-    ingest_cmd.quarantine_group,
-    register_cmd.register,
-    audit_cmd.audit,
-    routing_cmd.explain,
-    routing_cmd.diverted,
-    flags_cmd.flags,
-    replies_cmd.replies,
-    contact_cmd.contact,
-    outbox_cmd.outbox,
-    models.models,
-    digest_cmd.digest,
-    report_cmd.report,
-    web_cmd.web,
-    retention_cmd.retention,
-)
+# Each command's module and attribute under ``mailrouter/commands/``, imported only when
+# the command runs or help lists it: importing them all (scikit-learn, the web console,
+# the demo's servers) took 2-3 s before even ``mailrouter status`` could start, and the
+# daemon's parsing process, forked from a server that imports this module, waited too.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("run_cmd", "run"),
+    "demo": ("demo_cmd", "demo"),
+    "check-config": ("config_cmd", "check_config"),
+    "db": ("db_cmd", "db"),
+    "ingest": ("ingest_cmd", "ingest"),
+    "status": ("ingest_cmd", "status"),
+    "quarantine": ("ingest_cmd", "quarantine_group"),
+    "register": ("register_cmd", "register"),
+    "audit": ("audit_cmd", "audit"),
+    "explain": ("routing_cmd", "explain"),
+    "diverted": ("routing_cmd", "diverted"),
+    "flags": ("flags_cmd", "flags"),
+    "replies": ("replies_cmd", "replies"),
+    "contact": ("contact_cmd", "contact"),
+    "outbox": ("outbox_cmd", "outbox"),
+    "models": ("models", "models"),
+    "digest": ("digest_cmd", "digest"),
+    "report": ("report_cmd", "report"),
+    "web": ("web_cmd", "web"),
+    "retention": ("retention_cmd", "retention"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when first needed (``COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module = importlib.import_module(f"mailrouter.commands.{target[0]}")
+        command = getattr(module, target[1])
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise RuntimeError(f"mailrouter.commands.{target[0]}.{target[1]} is not {cmd_name!r}")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
@@ -78,10 +82,6 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     app = App(config_path=config_path)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:
