@@ -1,7 +1,7 @@
 """Raw bytes -> ``ParsedMessage``: the stored record's fields, with the limits checked. Pure.
 
 Routing needs headers, not bodies, so this splits the header block into fields
-(``mimescan.split_fields``: RFC 5322 syntax, values kept raw as compat32 keeps
+(``headerblock.split_fields``: RFC 5322 syntax, values kept raw as compat32 keeps
 them) and reads the MIME shape with ``mimescan``'s bounded scan; bodies are
 never decoded here. Measured on 3.5 KB messages: ``BytesHeaderParser`` (compat32)
 alone took a quarter of the parse time and the splitter a fifth of that; the
@@ -25,6 +25,7 @@ from datetime import datetime
 
 from mailrouter import recipients
 from mailrouter.config import LimitSettings
+from mailrouter.headerblock import header_end, split_fields
 from mailrouter.headertext import clean, display
 from mailrouter.maildates import parse_date, received_date
 from mailrouter.mimescan import (
@@ -32,9 +33,7 @@ from mailrouter.mimescan import (
     LimitExceeded,
     Limits,
     Structure,
-    header_end,
     scan_fields,
-    split_fields,
 )
 from mailrouter.recipients import ParsedAddress
 

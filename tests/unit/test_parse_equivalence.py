@@ -24,11 +24,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailrouter import headertext, maildates, mimescan, recipients, records
+from mailrouter import headerblock, headertext, maildates, mimescan, recipients, records
 from mailrouter.config import LimitSettings
+from mailrouter.headerblock import content_headers, header_end
 from mailrouter.headertext import clean, display
 from mailrouter.maildates import parse_date, received_date
-from mailrouter.mimescan import Limits, content_headers, header_end, scan, scan_fields
+from mailrouter.mimescan import Limits, scan, scan_fields
 from mailrouter.parsing import parse
 from mailrouter.records import RECORD_COLUMNS, message_rows
 from tests.benchmarks.ingest_bench import message
@@ -49,7 +50,7 @@ QUICK_PATHS = (
     (maildates, "_received_text", lambda value: clean(value, 2000)),
     (headertext, "_plain_display", lambda value, limit: None),
     (headertext, "_plain_clean", lambda value, limit: None),
-    (mimescan, "_plain_fields", lambda text: None),
+    (headerblock, "_plain_fields", lambda text: None),
     (mimescan, "_plain_leaf", lambda fields, default="text/plain": False),
     (records, "_sqlite_converters", lambda: None),
     (recipients, "_plain_pair", lambda value, fold_subaddress: None),
@@ -292,8 +293,8 @@ def test_quick_paths_are_taken_for_common_mail() -> None:
     raw = message(1, random.Random(1))
     header_stop, _ = header_end(raw, 0, len(raw))
     block = raw[:header_stop]
-    assert mimescan._plain_fields(block.decode("ascii")) is not None
-    fields, _ = mimescan.split_fields(block)
+    assert headerblock._plain_fields(block.decode("ascii")) is not None
+    fields, _ = headerblock.split_fields(block)
     assert mimescan._plain_leaf(fields)
     assert maildates._plain(fields["date"][0]) is not None
     assert headertext._plain_display(fields["subject"][0], 4000) is not None
@@ -396,9 +397,9 @@ _HEADER_LINES = st.sampled_from(
 @given(st.lists(_HEADER_LINES, max_size=8), st.sampled_from(["\r\n", "\n", "\r", "\r\r\n"]))
 def test_quick_field_splitting_agrees(lines: list[str], ending: str) -> None:
     text = "".join(line + ending for line in lines)
-    quick = mimescan._plain_fields(text)
+    quick = headerblock._plain_fields(text)
     if quick is not None:
-        assert quick == mimescan._split_lines(text)
+        assert quick == headerblock._split_lines(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -417,7 +418,7 @@ def test_quick_single_part_agrees(headers: list[tuple[str, str]]) -> None:
         + "\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n"
     ).encode("utf-8", "surrogateescape")
     header_stop, body_start = header_end(raw, 0, len(raw))
-    fields, _ = mimescan.split_fields(raw[:header_stop])
+    fields, _ = headerblock.split_fields(raw[:header_stop])
     limits = Limits(10, 5, time.monotonic() + 60, 60)
     assert scan_fields(raw, fields, body_start, limits) == scan(
         raw, content_headers(fields), body_start, limits
@@ -470,7 +471,7 @@ def test_quick_leaves_in_multiparts_agree(kind: str, parts: list[list[tuple[str,
         "utf-8", "surrogateescape"
     )
     header_stop, body_start = header_end(raw, 0, len(raw))
-    fields, _ = mimescan.split_fields(raw[:header_stop])
+    fields, _ = headerblock.split_fields(raw[:header_stop])
     limits = Limits(50, 5, time.monotonic() + 60, 60)
     quick = scan(raw, content_headers(fields), body_start, limits)
     with general_only():

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from mailrouter.addresses import try_normalize
 from mailrouter.config import LimitSettings
+from mailrouter.headerblock import header_end, split_fields
 from mailrouter.maildates import parse_date
-from mailrouter.mimescan import header_end, split_fields
 from mailrouter.parsing import ParsedMessage, parse
 from mailrouter.recipients import _pairs, normalise
 
