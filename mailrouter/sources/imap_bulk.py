@@ -91,7 +91,8 @@ def _fetch(imap: Any, uids: Sequence[int], items: str) -> tuple[list[list[bytes]
                 raise imaplib.IMAP4.error(f"UID FETCH {items} failed: {line[:200]!r}")
             return answers, announced
         if not line.startswith(b"* "):
-            raise imaplib.IMAP4.abort(f"unexpected answer to a FETCH: {line[:80]!r}")
+            # Never quoted: out of step, this line could be part of a message.
+            raise imaplib.IMAP4.abort(f"an unexpected line ({len(line)} bytes) in a FETCH answer")
         if line[2:6].upper() == b"BYE ":
             raise imaplib.IMAP4.abort(f"the server ended the session: {line[:200]!r}")
         pieces = [line]
