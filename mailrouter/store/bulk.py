@@ -29,6 +29,7 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from mailrouter.errors import StoreError
 from mailrouter.store import db
 from mailrouter.store.models import Base
 
@@ -129,6 +130,8 @@ class BulkInsert:
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+        except Exception as exc:
+            raise driver_error(f"copying rows into {self.converter.table.name}", exc) from None
         finally:
             cursor.close()
 
@@ -151,3 +154,13 @@ class BulkInsert:
         if self.on_conflict:
             sql += f" ON CONFLICT {self.on_conflict}"
         return sql
+
+
+def driver_error(action: str, exc: Exception) -> StoreError:
+    """A driver's error, past SQLAlchemy's wrapping, without its text: PostgreSQL's
+    message can quote the row's values (a COPY error names the line and the column's
+    value), which are personal data. The class and SQLSTATE are enough to diagnose."""
+    code = getattr(exc, "sqlstate", None)
+    return StoreError(
+        f"{action} failed: {type(exc).__name__}" + (f" (SQLSTATE {code})" if code else "")
+    )

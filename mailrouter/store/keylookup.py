@@ -23,6 +23,7 @@ from typing import Any, cast
 from sqlalchemy import Integer, String, Table
 from sqlalchemy.engine import Connection, Dialect
 
+from mailrouter.store.bulk import driver_error
 from mailrouter.store.models import Base
 
 CHUNK = 500
@@ -84,6 +85,8 @@ def _unprepared(connection: Connection, sql: str, params: tuple[Any, Sequence[An
     try:
         cursor.execute(sql, (params[0], list(params[1])), prepare=False)
         return list(cursor.fetchall())
+    except Exception as exc:
+        raise driver_error("looking up stored keys", exc) from None
     finally:
         cursor.close()
 

@@ -8,17 +8,19 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import ingest
 from mailrouter.config import Settings
+from mailrouter.errors import StoreError
 from mailrouter.parsing import parse
 from mailrouter.rawstore import DatabaseRawStore, FilesystemRawStore, RawItem
 from mailrouter.records import address_rows, parse_rows, record_values
 from mailrouter.sources.base import Batch, Cursor, FetchedMessage
 from mailrouter.store import db
-from mailrouter.store.bulk import dialect_for, dialect_key, dialect_of
+from mailrouter.store.bulk import BulkInsert, dialect_for, dialect_key, dialect_of
 from mailrouter.store.checkpoint import WalCheckpointer
 from mailrouter.store.models import MessageAddress, MessageRecord, RawMessage
 from tests.ingest_support import message
@@ -194,3 +196,20 @@ def test_a_copy_arriving_after_retention_erased_the_bytes_brings_them_back(
             assert store.get(session, sha) == raw
         with sessions() as session, session.begin():
             session.execute(delete(RawMessage).where(RawMessage.sha256 == sha))
+
+
+def test_a_failed_copy_says_what_failed_but_quotes_no_value(postgres_url: str) -> None:
+    # PostgreSQL's own message would quote the key ("Key (message_pk)=(1) is not present").
+    engine = db.make_engine(postgres_url)
+    try:
+        db.upgrade(engine)
+        row = (1, "resident@example.org", "to", None)
+        insert = BulkInsert(MessageAddress, ("message_pk", "address", "role", "display_name"))
+        with engine.begin() as connection, pytest.raises(StoreError) as caught:
+            insert(connection, [row])
+        text = str(caught.value)
+        assert "copying rows into message_addresses failed" in text
+        assert "SQLSTATE 23503" in text  # foreign key violation: no message 1
+        assert "resident@example.org" not in text and "(1)" not in text
+    finally:
+        engine.dispose()
