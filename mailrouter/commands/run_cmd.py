@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+from types import FrameType
 
 import click
 
-from mailrouter import daemon, logs
 from mailrouter.app import App
 
 
@@ -15,6 +16,15 @@ from mailrouter.app import App
 @click.pass_obj
 def run(app: App, once: bool) -> None:
     """Watch the mailboxes, divert, alert and send until stopped (SIGTERM finishes cleanly)."""
+    if not once:
+        # A stop asked for while starting (loading the daemon's code, checking the
+        # database: nothing has been done yet) ends the process at once, cleanly (status
+        # 0, not killed by the signal); the running daemon then installs its own handlers.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, _exit_cleanly)
+    # Imported after the handlers are in place: the daemon's code takes a while to load.
+    from mailrouter import daemon, logs  # noqa: PLC0415
+
     settings = app.settings()
     logs.configure(settings.logging.level, settings.logging.format)
     # Refuses an un-migrated database before anything starts.
@@ -38,3 +48,7 @@ def run(app: App, once: bool) -> None:
         await daemon.run_forever(settings, sessions, stop, config_path=config_path)
 
     asyncio.run(main())
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

@@ -21,11 +21,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailrouter import config
 from mailrouter.demo import seed
 from mailrouter.register.service import Register
+from mailrouter.store.models import MailboxState
 from mailrouter.testing.servers import Dovecot, SmtpSink
 from tests.ingest_support import client, wait_until
 from tests.ingest_support import seed as append_many
@@ -79,6 +81,12 @@ def _start(config_path: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _watching_since(sessions: sessionmaker[Session], started: datetime) -> bool:
+    with sessions() as session:
+        seen = session.scalars(select(MailboxState.last_success_at)).all()
+    return len(seen) >= MAILBOXES and all(t is not None and t >= started for t in seen)
 
 
 def _forwards(sink: SmtpSink) -> list[tuple[str, str]]:
@@ -146,6 +154,7 @@ def test_sigkill_during_diversion_loses_and_confuses_nothing(
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     expected = total // 5
+    started = datetime.now(UTC)
     child = _start(config_path)
     try:
         wait_until(
@@ -160,6 +169,9 @@ def test_sigkill_during_diversion_loses_and_confuses_nothing(
             180,
             "every stage 2 message forwarded and moved",
         )
+        # The work may all have been done before this start: stop the daemon once it is
+        # up (every folder watched), so the stop below is the daemon's, not startup's.
+        wait_until(lambda: _watching_since(sessions, started), 60, "the daemon up")
     finally:
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) == 0, "SIGTERM should end the daemon cleanly"
