@@ -140,28 +140,33 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _context(
+@contextlib.asynccontextmanager
+async def _watching(
     settings: Settings,
     sessions: sessionmaker[Session],
-    *,
-    stop: asyncio.Event,
-    executor: ThreadPoolExecutor,
     options: WatchOptions,
     sources: SourceFactory | None,
-    parser: ParsePool | None,
-) -> WatchContext:
-    return WatchContext(
-        settings=settings,
-        sessions=sessions,
-        raw_store=from_settings(settings),
-        options=options,
-        sources=sources or default_sources,
-        executor=executor,
-        stop=stop,
-        rng=random.Random(),  # noqa: S311 - jitter, not security
-        dialect=dialect_of(sessions),
-        parser=parser,
-    )
+    stop: asyncio.Event,
+) -> AsyncIterator[WatchContext]:
+    """What the folders' watchers share, for as long as they run: the parsing processes,
+    SQLite's background checkpointer and the thread pool, closed in reverse."""
+    async with _parser(settings, options, sessions) as parser:
+        with (
+            WalCheckpointer.of(sessions),
+            ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor,
+        ):
+            yield WatchContext(
+                settings=settings,
+                sessions=sessions,
+                raw_store=from_settings(settings),
+                options=options,
+                sources=sources or default_sources,
+                executor=executor,
+                stop=stop,
+                rng=random.Random(),  # noqa: S311 - jitter, not security
+                dialect=dialect_of(sessions),
+                parser=parser,
+            )
 
 
 @contextlib.asynccontextmanager
@@ -189,29 +194,16 @@ async def run_ingest(
     """Watch every configured folder until ``stop`` is set. The daemon's entry point."""
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    async with _parser(settings, options, sessions) as parser:
-        with (
-            WalCheckpointer.of(sessions),
-            ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor,
-        ):
-            ctx = _context(
-                settings,
-                sessions,
-                stop=stop,
-                executor=executor,
-                options=options,
-                sources=sources,
-                parser=parser,
-            )
-            log.info(
-                "ingest.started folders=%d workers=%d parse_processes=%d",
-                len(watched),
-                options.workers,
-                options.parse_processes,
-            )
-            async with asyncio.TaskGroup() as group:
-                for mailbox, folder in watched:
-                    group.create_task(FolderWatcher(ctx, mailbox, folder).run())
+    async with _watching(settings, sessions, options, sources, stop) as ctx:
+        log.info(
+            "ingest.started folders=%d workers=%d parse_processes=%d",
+            len(watched),
+            options.workers,
+            options.parse_processes,
+        )
+        async with asyncio.TaskGroup() as group:
+            for mailbox, folder in watched:
+                group.create_task(FolderWatcher(ctx, mailbox, folder).run())
     log.info("ingest.stopped")
 
 
@@ -225,20 +217,7 @@ async def ingest_once(
     """Store everything pending in every configured folder, then return."""
     options = options or WatchOptions.from_settings(settings.ingest)
     watched = folders(settings)
-    async with _parser(settings, options, sessions) as parser:
-        with (
-            WalCheckpointer.of(sessions),
-            ThreadPoolExecutor(options.workers, thread_name_prefix="ingest") as executor,
-        ):
-            ctx = _context(
-                settings,
-                sessions,
-                stop=asyncio.Event(),
-                executor=executor,
-                options=options,
-                sources=sources,
-                parser=parser,
-            )
-            return list(
-                await asyncio.gather(*(FolderWatcher(ctx, m, f).run_once() for m, f in watched))
-            )
+    async with _watching(settings, sessions, options, sources, asyncio.Event()) as ctx:
+        return list(
+            await asyncio.gather(*(FolderWatcher(ctx, m, f).run_once() for m, f in watched))
+        )
