@@ -21,7 +21,8 @@ messages (the server compressed each message twice: 104 -> ~190 us).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
@@ -122,18 +123,15 @@ class BulkInsert:
         quote = connection.dialect.identifier_preparer.quote
         table = quote(self.converter.table.name)
         names = ", ".join(quote(c) for c in self.columns)
-        # The DB-API cursor here is always psycopg's (its ``copy`` is not DB-API).
-        cursor: Any = connection.connection.cursor()
-        try:
-            # Names come from the model's own metadata and are quoted; values are
-            # adapted by the same psycopg dumpers as query parameters.
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        except Exception as exc:
-            raise driver_error(f"copying rows into {self.converter.table.name}", exc) from None
-        finally:
-            cursor.close()
+        # Names come from the model's own metadata and are quoted; values are adapted by
+        # the same psycopg dumpers as query parameters.
+        action = f"copying rows into {self.converter.table.name}"
+        with (
+            psycopg_cursor(connection, action) as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def _statement(self, dialect: Dialect) -> str:
         sql = self._sql.get(dialect.name)
@@ -143,8 +141,7 @@ class BulkInsert:
 
     def _compile(self, dialect: Dialect) -> str:
         quote = dialect.identifier_preparer.quote
-        # Positional markers: "?" (sqlite3) or "%s" (psycopg, whose named style is pyformat).
-        marker = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
+        marker = positional_marker(dialect)
         names = ", ".join(quote(c) for c in self.columns)
         markers = ", ".join(marker for _ in self.columns)
         table = quote(self.converter.table.name)
@@ -156,11 +153,23 @@ class BulkInsert:
         return sql
 
 
-def driver_error(action: str, exc: Exception) -> StoreError:
-    """A driver's error, past SQLAlchemy's wrapping, without its text: PostgreSQL's
-    message can quote the row's values (a COPY error names the line and the column's
-    value), which are personal data. The class and SQLSTATE are enough to diagnose."""
-    code = getattr(exc, "sqlstate", None)
-    return StoreError(
-        f"{action} failed: {type(exc).__name__}" + (f" (SQLSTATE {code})" if code else "")
-    )
+def positional_marker(dialect: Dialect) -> str:
+    """ "?" (sqlite3) or "%s" (psycopg, whose named style is pyformat)."""
+    return "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+
+@contextmanager
+def psycopg_cursor(connection: Connection, action: str) -> Iterator[Any]:
+    """The psycopg cursor under ``connection``, for what SQLAlchemy does not pass on
+    (COPY, statements never prepared). Its errors name ``action`` and the SQLSTATE
+    but not the server's text, which can quote the row's values (a COPY error names
+    the line and the column's value): personal data, headed for the logs."""
+    cursor: Any = connection.connection.cursor()
+    try:
+        yield cursor
+    except Exception as exc:
+        code = getattr(exc, "sqlstate", None)
+        state = f" (SQLSTATE {code})" if code else ""
+        raise StoreError(f"{action} failed: {type(exc).__name__}{state}") from None
+    finally:
+        cursor.close()

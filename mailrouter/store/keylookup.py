@@ -23,7 +23,7 @@ from typing import Any, cast
 from sqlalchemy import Integer, String, Table
 from sqlalchemy.engine import Connection, Dialect
 
-from mailrouter.store.bulk import driver_error
+from mailrouter.store.bulk import positional_marker, psycopg_cursor
 from mailrouter.store.models import Base
 
 CHUNK = 500
@@ -65,8 +65,7 @@ class KeyLookup:
 
     def _compile(self, dialect: Dialect, count: int) -> str:
         quote = dialect.identifier_preparer.quote
-        # Positional markers: "?" (sqlite3) or "%s" (psycopg).
-        marker = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
+        marker = positional_marker(dialect)
         names = ", ".join(quote(c) for c in self.columns)
         table, scope, key = (quote(n) for n in (self.table.name, self.scope, self.key))
         if _arrays(dialect):
@@ -80,15 +79,9 @@ class KeyLookup:
 
 def _unprepared(connection: Connection, sql: str, params: tuple[Any, Sequence[Any]]) -> list[Any]:
     """Run ``sql`` on psycopg, planned with these values (never a prepared generic plan)."""
-    # The DB-API cursor here is always psycopg's (``prepare`` is its own keyword).
-    cursor: Any = connection.connection.cursor()
-    try:
+    with psycopg_cursor(connection, "looking up stored keys") as cursor:
         cursor.execute(sql, (params[0], list(params[1])), prepare=False)
         return list(cursor.fetchall())
-    except Exception as exc:
-        raise driver_error("looking up stored keys", exc) from None
-    finally:
-        cursor.close()
 
 
 def _arrays(dialect: Dialect) -> bool:
