@@ -88,9 +88,13 @@ def _plain_pair(value: str, fold_subaddress: bool) -> tuple[str, str | None] | N
         return "", _plain_key(simple.group(1), fold_subaddress)
     if named := _NAMED_PLAIN.fullmatch(value):
         quoted, plain, address = named.groups()
-        name = quoted if quoted is not None else " ".join(plain.split())
-        return name, _plain_key(address, fold_subaddress)
+        return _name(quoted, plain), _plain_key(address, fold_subaddress)
     return None
+
+
+def _name(quoted: str | None, plain: str) -> str:
+    # As email.utils does: quoted names verbatim, plain ones with spaces collapsed.
+    return quoted if quoted is not None else " ".join(plain.split())
 
 
 def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -100,8 +104,7 @@ def _pairs(values: Sequence[str]) -> list[tuple[str, str]]:
             return [("", simple.group(1))]
         if named := _NAMED_VALUE.fullmatch(value):
             quoted, plain, address = named.groups()
-            # As email.utils does: quoted names verbatim, plain ones with spaces collapsed.
-            return [(quoted if quoted is not None else " ".join(plain.split()), address)]
+            return [(_name(quoted, plain), address)]
         return getaddresses([value])
     return getaddresses([unescape(v) for v in values])
 
